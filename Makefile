@@ -1,0 +1,117 @@
+# rprocbox - one static musl binary; applets chosen by argv[0].
+#
+#   make                      build/rprocbox            (x86-64, profile default)
+#   make ARCH=arm64           build/arm64/rprocbox      (aarch64 cross build)
+#   make CONFIG=boot          build/boot/rprocbox       (rproc only, initramfs)
+#   make install PREFIX=/usr/local DESTDIR=
+#   make check                the whole test suite (installs what it needs)
+#   make demo | size | bench | fuzz | check-kernel | clean
+
+VERSION := 0.1.0
+ARCH ?= $(shell uname -m)
+CONFIG ?= default
+PREFIX ?= /usr/local
+DESTDIR ?=
+JSMN_H ?= /usr/include/jsmn.h
+
+override ARCH := $(patsubst aarch64,arm64,$(patsubst amd64,x86_64,$(ARCH)))
+ifeq ($(wildcard config/$(CONFIG).h),)
+$(error unknown build profile CONFIG=$(CONFIG); profiles: $(basename $(notdir $(wildcard config/*.h))))
+endif
+
+ifeq ($(ARCH),arm64)
+CC := aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs
+STRIP := aarch64-linux-gnu-strip
+else ifeq ($(ARCH),x86_64)
+CC := musl-gcc
+STRIP := strip
+else
+$(error unsupported ARCH=$(ARCH); use x86_64 or arm64)
+endif
+
+variant := $(subst -default,,$(subst x86_64-,,$(ARCH)-$(CONFIG)))
+OUT := build$(if $(filter default,$(variant)),,/$(variant))
+OBJ := build/obj/$(ARCH)-$(CONFIG)
+BIN := $(OUT)/rprocbox
+
+REVISION := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -fno-ident -D_GNU_SOURCE -include config/$(CONFIG).h \
+	-Ilib -Iapplets -I$(OBJ)/include \
+	-DRP_VERSION='"$(VERSION)"' -DRP_REVISION='"$(REVISION)"'
+LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
+
+SRCS := $(sort $(wildcard lib/*.c)) $(sort $(wildcard applets/*.c))
+OBJS := $(SRCS:%.c=$(OBJ)/%.o)
+
+# Host-built test tools and unit tests (glibc, sanitizers).
+HOSTCC ?= cc
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -D_GNU_SOURCE \
+	-include config/default.h -Ilib -DRP_VERSION='"$(VERSION)"' -DRP_REVISION='"test"'
+UNITS := $(patsubst tests/unit/%.c,build/unit/%,$(sort $(wildcard tests/unit/*.c)))
+LIBSRCS := $(sort $(wildcard lib/*.c))
+
+.PHONY: all install uninstall check check-kernel unit tools demo size bench fuzz clean
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS)
+
+$(OBJ)/%.o: %.c $(OBJ)/include/jsmn.h Makefile config/$(CONFIG).h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# jsmn comes from Debian's libjsmn-dev; musl-gcc does not search /usr/include,
+# so the one header is linked into the build tree.
+$(OBJ)/include/jsmn.h:
+	@test -f $(JSMN_H) || { echo "jsmn.h not found at $(JSMN_H): install libjsmn-dev" >&2; exit 1; }
+	@mkdir -p $(@D)
+	ln -sf $(JSMN_H) $@
+
+-include $(OBJS:.o=.d)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rprocbox
+	scripts/applets.sh $(CONFIG) | while read -r a; do \
+		ln -sf rprocbox $(DESTDIR)$(PREFIX)/bin/$$a || exit 1; done
+
+uninstall:
+	scripts/applets.sh $(CONFIG) | while read -r a; do rm -f $(DESTDIR)$(PREFIX)/bin/$$a; done
+	rm -f $(DESTDIR)$(PREFIX)/bin/rprocbox
+
+build/unit/%: tests/unit/%.c $(LIBSRCS) $(wildcard lib/*.h) tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) $(SANFLAGS) -o $@ $< $(LIBSRCS)
+
+unit: $(UNITS)
+
+build/rprocsim: $(wildcard tests/sim/*.c tests/sim/*.h)
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+		$$(pkg-config --cflags fuse3) -o $@ $(filter %.c,$^) $$(pkg-config --libs fuse3)
+
+build/mkelf: tests/fixtures/mkelf.c
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+tools: build/rprocsim build/mkelf
+
+check:
+	scripts/check.sh
+
+check-kernel:
+	scripts/check.sh --kernel-only
+
+demo: all tools
+	scripts/demo.sh
+
+size:
+	scripts/size.sh
+
+clean:
+	rm -rf build

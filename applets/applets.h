@@ -1,0 +1,13 @@
+// applets.h - THE applet list, kept by hand and sorted by name
+// (tests/source.test checks order and uniqueness).
+//
+// APPLET(name, C identifier, config switch, one-line summary)
+// Expanded by applet.h into <id>_main prototypes and by main.c into the
+// dispatch table; a switch set to 0 in config/<profile>.h drops the applet.
+
+APPLET("containerd-shim-remoteproc-v1", shim, CFG_SHIM,
+       "containerd runtime v2 shim: run firmware as containerd tasks")
+APPLET("remoteproc-runtime", runtime, CFG_RUNTIME,
+       "OCI runtime: run firmware as containers under podman, Docker, containerd")
+APPLET("rproc", rproc, CFG_RPROC,
+       "inspect, start and stop remote processors; launch firmware at boot")

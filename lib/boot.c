@@ -1,0 +1,222 @@
+// boot.c - rproc boot: config parsing and bringing one processor up
+
+#include "boot.h"
+#include "elf.h"
+#include "path.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct ctx {
+  const struct rp_json *j;
+  const char *what;
+  struct rp_err *e;
+};
+
+static int get_str(const struct ctx *c, int obj, const char *key, char *buf, size_t cap,
+                   const char *where)
+{
+  int v = rp_json_get(c->j, obj, key);
+  if (v < 0) return 0;
+  int n = rp_json_str(c->j, v, buf, cap);
+  if (n == -E2BIG) return rp_errf(c->e, E2BIG, "%s: %s%s is too long", c->what, where, key);
+  if (n < 0) return rp_errf(c->e, EINVAL, "%s: %s%s must be a string", c->what, where, key);
+  return 0;
+}
+
+static int get_int(const struct ctx *c, int obj, const char *key, int *out, int lo, int hi,
+                   const char *where)
+{
+  long long v;
+  int t = rp_json_get(c->j, obj, key);
+  if (t < 0) return 0;
+  if (rp_json_int(c->j, t, &v) || v < lo || v > hi)
+    return rp_errf(c->e, EINVAL, "%s: %s%s must be a whole number from %d to %d", c->what, where,
+                   key, lo, hi);
+  *out = (int)v;
+  return 0;
+}
+
+// Reject keys we do not know: a typo must not silently change behaviour.
+static int known_keys(const struct ctx *c, int obj, const char *const *keys, const char *where)
+{
+  for (int i = 0, k = obj + 1; i < c->j->t[obj].size; i++, k = rp_json_next(c->j, k + 1)) {
+    char name[64];
+    int ok = 0;
+    if (rp_json_str(c->j, k, name, sizeof(name)) < 0) name[0] = 0;
+    for (const char *const *p = keys; *p; p++) ok |= !strcmp(*p, name);
+    if (!ok) return rp_errf(c->e, EINVAL, "%s: unknown key \"%s\" in %s", c->what, name, where);
+  }
+  return 0;
+}
+
+static int policy(const struct ctx *c, int obj, struct rp_boot_entry *en, const char *where)
+{
+  char p[16] = "continue";
+  int r = get_str(c, obj, "on_failure", p, sizeof(p), where);
+  if (r) return r;
+  if (!strcmp(p, "continue")) en->on_failure = RP_BOOT_CONTINUE;
+  else if (!strcmp(p, "abort")) en->on_failure = RP_BOOT_ABORT;
+  else if (!strcmp(p, "retry")) en->on_failure = RP_BOOT_RETRY;
+  else return rp_errf(c->e, EINVAL, "%s: %son_failure must be continue, abort or retry", c->what, where);
+  if (en->recovery[0] && strcmp(en->recovery, "enabled") && strcmp(en->recovery, "disabled"))
+    return rp_errf(c->e, EINVAL, "%s: %srecovery must be enabled or disabled", c->what, where);
+  return 0;
+}
+
+static int entry(const struct ctx *c, int obj, int idx, struct rp_boot_entry *en)
+{
+  static const char *const keys[] = {"name", "firmware", "board", "order", "timeout_ms",
+                                     "on_failure", "retries", "recovery", NULL};
+  char where[32];
+  rp_fmt(where, sizeof(where), "processors[%d].", idx);
+  if (!rp_json_is(c->j, obj, JSMN_OBJECT))
+    return rp_errf(c->e, EINVAL, "%s: processors[%d] must be an object", c->what, idx);
+  *en = (struct rp_boot_entry){.order = idx, .timeout_ms = 10000, .retries = 2};
+  int r = known_keys(c, obj, keys, where);
+  if (!r) r = get_str(c, obj, "name", en->proc, sizeof(en->proc), where);
+  if (!r) r = get_str(c, obj, "firmware", en->firmware, sizeof(en->firmware), where);
+  if (!r) r = get_str(c, obj, "board", en->board, sizeof(en->board), where);
+  if (!r) r = get_str(c, obj, "recovery", en->recovery, sizeof(en->recovery), where);
+  if (!r) r = get_int(c, obj, "order", &en->order, -1000000, 1000000, where);
+  if (!r) r = get_int(c, obj, "timeout_ms", &en->timeout_ms, 1, 600000, where);
+  if (!r) r = get_int(c, obj, "retries", &en->retries, 0, 100, where);
+  if (!r) r = policy(c, obj, en, where);
+  if (r) return r;
+  if (!en->proc[0]) return rp_errf(c->e, EINVAL, "%s: %sname is missing", c->what, where);
+  if (!en->firmware[0]) return rp_errf(c->e, EINVAL, "%s: %sfirmware is missing", c->what, where);
+  return 0;
+}
+
+static void sort_by_order(struct rp_boot_cfg *cfg)
+{
+  for (int i = 1; i < cfg->n; i++) {  // insertion sort: stable, n <= 16
+    struct rp_boot_entry t = cfg->e[i];
+    int k = i;
+    for (; k > 0 && cfg->e[k - 1].order > t.order; k--) cfg->e[k] = cfg->e[k - 1];
+    cfg->e[k] = t;
+  }
+}
+
+int rp_boot_parse(const char *js, size_t len, const char *what, jsmntok_t *toks, int ntoks,
+                  struct rp_boot_cfg *cfg, struct rp_err *e)
+{
+  static const char *const keys[] = {"board", "processors", NULL};
+  struct rp_json j;
+  struct ctx c = {&j, what, e};
+  memset(cfg, 0, sizeof(*cfg));
+  int r = rp_json_parse(&j, what, js, len, toks, ntoks, e);
+  if (r) return r;
+  if (!rp_json_is(&j, 0, JSMN_OBJECT)) return rp_errf(e, EINVAL, "%s must hold a JSON object", what);
+  r = known_keys(&c, 0, keys, "the top level");
+  if (!r) r = get_str(&c, 0, "board", cfg->board, sizeof(cfg->board), "");
+  if (r) return r;
+  int list = rp_json_get(&j, 0, "processors");
+  if (!rp_json_is(&j, list, JSMN_ARRAY))
+    return rp_errf(e, EINVAL, "%s: \"processors\" must be a list", what);
+  if (j.t[list].size > RP_BOOT_MAX)
+    return rp_errf(e, E2BIG, "%s lists %d processors, at most %d are supported", what,
+                   j.t[list].size, RP_BOOT_MAX);
+  for (int i = 0; i < j.t[list].size; i++) {
+    r = entry(&c, rp_json_elem(&j, list, i), i, &cfg->e[i]);
+    if (r) return r;
+    cfg->n++;
+  }
+  sort_by_order(cfg);
+  return 0;
+}
+
+int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, struct rp_err *e)
+{
+  char cur[RP_FW_NAME_MAX] = "";
+  int s = rp_rproc_state(p, e);
+  if (s < 0) return s;
+  if (rp_rproc_read(p, "firmware", cur, sizeof(cur), NULL) < 0) cur[0] = 0;
+  int same = !fw || !strcmp(cur, fw);
+  if ((s == RP_RS_RUNNING || s == RP_RS_ATTACHED) && same) return RP_BOOT_ADOPTED;
+  if (s != RP_RS_OFFLINE)
+    return rp_errf(e, EBUSY, "%s is %s with firmware %s: stop it first", p->name, rp_rstate_name(s), cur);
+  int r = same ? 0 : rp_rproc_write(p, "firmware", fw, e);
+  if (!r) r = rp_rproc_write(p, "state", "start", e);
+  if (r) return r;
+  s = rp_rproc_wait(p, RP_RS_RUNNING, timeout_ms, e);
+  if (s < 0) return s;
+  if (s != RP_RS_RUNNING)
+    return rp_errf(e, ETIMEDOUT, "%s did not reach running within %d ms (state %s)", p->name,
+                   timeout_ms, rp_rstate_name(s));
+  return RP_BOOT_STARTED;
+}
+
+int rp_boot_find_fw(const char *name, char *path, size_t cap, struct rp_err *e)
+{
+  char dir[RP_PATH_MAX], cand[3][RP_PATH_MAX];
+  int n = 0;
+  if (!rp_path_safe_rel(name)) return rp_errf(e, EINVAL, "no usable firmware name is set");
+  if (rp_rproc_fwdir(dir, sizeof(dir), NULL, 0, e)) return -e->code;
+  rp_path_join(cand[n++], sizeof(cand[0]), dir, name);
+  rp_path(cand[n++], sizeof(cand[0]), "lib/firmware/updates/%s", name);
+  rp_path(cand[n++], sizeof(cand[0]), "lib/firmware/%s", name);
+  for (int i = 0; i < n; i++)
+    if (!access(cand[i], R_OK)) return rp_strlcpy(path, cand[i], cap) ? -ENAMETOOLONG : 0;
+  return rp_errf(e, ENOENT, "firmware file %s not found in the firmware directories", name);
+}
+
+// Absolute firmware path: check it and stage it; the name to give the kernel
+// goes to rel. A bare name is used as it is.
+static int prepare_fw(const struct rp_boot_entry *en, const struct rp_rproc *p, char *rel,
+                      size_t cap, int stage, struct rp_err *e)
+{
+  char owner[64];
+  if (en->firmware[0] != '/') return rp_strlcpy(rel, en->firmware, cap) ? -ENAMETOOLONG : 0;
+  rp_fmt(owner, sizeof(owner), "rproc/%s", p->dev);
+  if (rp_fmt(rel, cap, "%s/%s", owner, rp_path_base(en->firmware)))
+    return rp_errf(e, ENAMETOOLONG, "firmware name too long");
+  if (!stage) return 0;
+  int fd = open(en->firmware, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  struct stat st;
+  struct rp_elf elf;
+  if (fd < 0) return rp_errf(e, errno, "cannot open %s: %s", en->firmware, strerror(errno));
+  int r = fstat(fd, &st) || !S_ISREG(st.st_mode)
+              ? rp_errf(e, EINVAL, "%s is not a regular file", en->firmware)
+              : rp_elf_inspect(fd, en->firmware, &elf, e);
+  if (!r) r = rp_stage_copy(fd, owner, rp_path_base(en->firmware), rel, cap, e);
+  close(fd);
+  return r;
+}
+
+static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, struct rp_err *e)
+{
+  char rel[RP_FW_NAME_MAX];
+  int r = prepare_fw(en, p, rel, sizeof(rel), 0, e);
+  if (r) return r;
+  int s = rp_rproc_state(p, e);
+  if (s < 0) return s;
+  if ((s == RP_RS_RUNNING || s == RP_RS_ATTACHED) && !strcmp(p->firmware, rel)) return RP_BOOT_ADOPTED;
+  if (s == RP_RS_OFFLINE) r = prepare_fw(en, p, rel, sizeof(rel), 1, e);
+  if (!r && en->recovery[0] && s == RP_RS_OFFLINE) r = rp_rproc_write(p, "recovery", en->recovery, e);
+  return r ? r : rp_boot_start(p, rel, en->timeout_ms, e);
+}
+
+int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, struct rp_rproc *p,
+                  struct rp_err *e)
+{
+  char have[512];
+  if (en->board[0] && !rp_board_match(b, en->board)) {
+    rp_board_describe(b, have, sizeof(have));
+    return rp_errf(e, EINVAL, "board check failed: wants board \"%s\", this board is %s", en->board, have);
+  }
+  int r = rp_rproc_lookup(en->proc, p, e);
+  if (r) return r;
+  int tries = en->on_failure == RP_BOOT_RETRY ? en->retries + 1 : 1;
+  for (int i = 1;; i++) {
+    r = attempt(en, p, e);
+    if (r >= 0 || i >= tries) return r;
+    // A failed start can leave the processor crashed: stop it for the next try.
+    rp_rproc_load(p->index, p, NULL);
+    if (rp_rproc_state(p, NULL) == RP_RS_CRASHED) rp_rproc_write(p, "state", "stop", NULL);
+  }
+}

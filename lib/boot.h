@@ -1,0 +1,63 @@
+// boot.h - firmware launch at boot: the rproc boot config and one start
+//
+// The config (default /etc/rproc.json, example in config/rproc.json):
+//   {"board": "...optional...",
+//    "processors": [{"name": "m4", "firmware": "/lib/firmware/app.elf",
+//                    "board": "...", "order": 1, "timeout_ms": 5000,
+//                    "on_failure": "continue"|"abort"|"retry", "retries": 2,
+//                    "recovery": "enabled"|"disabled"}]}
+// "firmware" is an absolute path (staged under <fwdir>/rproc/<dev>/) or a
+// name already in the firmware directory (used as is).
+// Nothing on this path allocates: the caller owns every buffer.
+
+#ifndef RP_BOOT_H
+#define RP_BOOT_H
+
+#include <stddef.h>
+
+#include "board.h"
+#include "json.h"
+#include "rproc.h"
+
+#define RP_BOOT_MAX 16           // processors in one config
+#define RP_BOOT_CFG_MAX 65536    // config file size limit
+#define RP_BOOT_TOKENS 1024
+
+enum rp_boot_policy { RP_BOOT_CONTINUE, RP_BOOT_ABORT, RP_BOOT_RETRY };
+
+struct rp_boot_entry {
+  char proc[96];                 // processor name or remoteprocN
+  char firmware[512];
+  char board[256];               // "" = no check
+  int order, timeout_ms, retries;
+  enum rp_boot_policy on_failure;
+  char recovery[16];             // "" = leave as is
+};
+
+struct rp_boot_cfg {
+  char board[256];
+  int n;
+  struct rp_boot_entry e[RP_BOOT_MAX];   // sorted by order, stable
+};
+
+// Parse a config document; what names it in messages.
+int rp_boot_parse(const char *js, size_t len, const char *what, jsmntok_t *toks, int ntoks,
+                  struct rp_boot_cfg *c, struct rp_err *e);
+
+enum { RP_BOOT_STARTED = 0, RP_BOOT_ADOPTED = 1 };
+
+// Bring p up with firmware name fw (NULL: whatever is set): adopt it when it
+// already runs (or is attached to) that firmware, else set the firmware,
+// start and wait up to timeout_ms for "running".
+int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, struct rp_err *e);
+
+// One config entry, retries included: board check, stage, start or adopt.
+// p receives the processor (for messages) when it was found.
+int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, struct rp_rproc *p,
+                  struct rp_err *e);
+
+// Where the kernel would find firmware name (custom path, lib/firmware/
+// updates, lib/firmware); fills path.
+int rp_boot_find_fw(const char *name, char *path, size_t cap, struct rp_err *e);
+
+#endif

@@ -1,0 +1,98 @@
+// claim.c - processor claims (see claim.h)
+
+#include "claim.h"
+#include "fs.h"
+#include "num.h"
+#include "path.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+static int claim_path(const char *dev, char *buf, size_t cap)
+{
+  return rp_path(buf, cap, "run/rprocbox/claims/%s", dev);
+}
+
+int rp_claim_lock(struct rp_err *e)
+{
+  char dir[RP_PATH_MAX], lock[RP_PATH_MAX];
+  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_path_join(lock, sizeof(lock), dir, ".lock"))
+    return rp_errf(e, ENAMETOOLONG, "claims path too long");
+  int r = rp_fs_mkdir_p(dir, 0700, e);
+  if (r) return r;
+  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return rp_errf(e, errno, "cannot open %s: %s", lock, strerror(errno));
+  while (flock(fd, LOCK_EX) < 0) {
+    if (errno == EINTR) continue;
+    int err = errno;
+    close(fd);
+    return rp_errf(e, err, "cannot lock %s: %s", lock, strerror(err));
+  }
+  return fd;
+}
+
+void rp_claim_unlock(int fd)
+{
+  if (fd >= 0) close(fd);  // closing releases the flock
+}
+
+// "<pid> <start>\n"; returns 0 when well formed.
+static int parse_holder(const char *s, struct rp_claim *c)
+{
+  unsigned long long pid;
+  if (rp_num_prefix(s, 0x3fffffff, &pid, &s) || *s++ != ' ' || !pid) return -1;
+  if (rp_num_prefix(s, ~0ULL, &c->start, &s) || (*s && *s != '\n')) return -1;
+  c->pid = (int)pid;
+  return 0;
+}
+
+int rp_claim_get(const char *dev, struct rp_claim *c, struct rp_err *e)
+{
+  char p[RP_PATH_MAX], buf[RP_ID_MAX + 2048 + 64];
+  if (claim_path(dev, p, sizeof(p))) return rp_errf(e, ENAMETOOLONG, "claims path too long");
+  int n = rp_fs_read(p, buf, sizeof(buf), e);
+  if (n == -ENOENT) return 0;
+  if (n < 0) return n;
+  memset(c, 0, sizeof(*c));
+  char *id = buf, *dir = strchr(id, '\n'), *pid = dir ? strchr(dir + 1, '\n') : NULL;
+  if (!pid) return rp_errf(e, EINVAL, "claim file %s is damaged", p);
+  *dir++ = 0;
+  *pid++ = 0;
+  if (rp_strlcpy(c->id, id, sizeof(c->id)) || rp_strlcpy(c->statedir, dir, sizeof(c->statedir)) ||
+      parse_holder(pid, c))
+    return rp_errf(e, EINVAL, "claim file %s is damaged", p);
+  return 1;
+}
+
+int rp_claim_live(const struct rp_claim *c) { return rp_proc_alive(c->pid, c->start); }
+
+int rp_claim_put(const char *dev, const struct rp_claim *c, struct rp_err *e)
+{
+  char p[RP_PATH_MAX], buf[RP_ID_MAX + 2048 + 64];
+  if (claim_path(dev, p, sizeof(p))) return rp_errf(e, ENAMETOOLONG, "claims path too long");
+  if (rp_fmt(buf, sizeof(buf), "%s\n%s\n%d %llu\n", c->id, c->statedir, c->pid, c->start))
+    return rp_errf(e, ENAMETOOLONG, "claim too long");
+  return rp_fs_write_atomic(p, buf, strlen(buf), 0600, e);
+}
+
+int rp_claim_drop(const char *dev, const char *id, struct rp_err *e)
+{
+  struct rp_claim c;
+  char p[RP_PATH_MAX];
+  int r = rp_claim_get(dev, &c, e);
+  if (r <= 0) return r;
+  if (strcmp(c.id, id)) return 0;
+  if (claim_path(dev, p, sizeof(p))) return rp_errf(e, ENAMETOOLONG, "claims path too long");
+  if (unlink(p) && errno != ENOENT) return rp_errf(e, errno, "cannot remove %s: %s", p, strerror(errno));
+  return 0;
+}
+
+int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err *e)
+{
+  int r = rp_claim_get(p->dev, c, e);
+  return r <= 0 ? r : rp_claim_live(c);
+}

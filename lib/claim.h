@@ -1,0 +1,43 @@
+// claim.h - one container per processor, claimed atomically
+//
+// A claim is a small file $RPROC_ROOT/run/rprocbox/claims/<remoteprocN>
+// naming the container and the process that holds the processor. Claims are
+// taken and checked under one flock, so two creates racing for a processor
+// cannot both win. A claim whose holder process is gone is stale (the
+// container stopped, or the machine rebooted under a persistent state dir).
+
+#ifndef RP_CLAIM_H
+#define RP_CLAIM_H
+
+#include "err.h"
+#include "rproc.h"
+
+#define RP_ID_MAX 1024
+
+struct rp_claim {
+  char id[RP_ID_MAX + 1];
+  char statedir[2048];
+  int pid;                    // holder: the proxy, or the creating runtime
+  unsigned long long start;   // its start time, against pid reuse
+};
+
+// Take the claims lock (creating the directory). Returns the lock fd.
+int rp_claim_lock(struct rp_err *e);
+void rp_claim_unlock(int fd);
+
+// Read the claim on dev: 1 found, 0 none, negative on error.
+int rp_claim_get(const char *dev, struct rp_claim *c, struct rp_err *e);
+
+// 1 when the claim's holder process still runs.
+int rp_claim_live(const struct rp_claim *c);
+
+// Write (replace) the claim on dev. Hold the lock.
+int rp_claim_put(const char *dev, const struct rp_claim *c, struct rp_err *e);
+
+// Remove the claim on dev if id holds it. Hold the lock.
+int rp_claim_drop(const char *dev, const char *id, struct rp_err *e);
+
+// 1 when a live container holds p (c filled), 0 when free.
+int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err *e);
+
+#endif

@@ -1,0 +1,417 @@
+// json.c - JSON reading helpers over jsmn, and the JSON writer (see json.h)
+//
+// jsmn's strict mode still lets through a few things JSON forbids (bare
+// words like `tru`, raw control characters in strings), so parse() runs a
+// validation pass over the tokens before anyone reads them.
+
+#define RP_JSON_IMPL
+#include "json.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+int rp_utf8_valid(const char *str, size_t n)
+{
+  const unsigned char *s = (const unsigned char *)str;
+  for (size_t i = 0; i < n;) {
+    unsigned c = s[i];
+    size_t k = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 9;
+    if (k == 9 || i + k >= n + (k ? 0 : 1)) return 0;
+    unsigned cp = k ? c & (0x3f >> k) : c;
+    for (size_t m = 1; m <= k; m++) {
+      if ((s[i + m] & 0xc0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + m] & 0x3f);
+    }
+    static const unsigned minimum[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < minimum[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    i += k + 1;
+  }
+  return 1;
+}
+
+static int is_number(const char *s, size_t n)
+{
+  size_t i = 0;
+  if (i < n && s[i] == '-') i++;
+  if (i >= n) return 0;
+  if (s[i] == '0') i++;
+  else if (s[i] >= '1' && s[i] <= '9') while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+  else return 0;
+  if (i < n && s[i] == '.') {
+    size_t d = ++i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return 0;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    size_t d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return 0;
+  }
+  return i == n;
+}
+
+static int tok_is(const struct rp_json *j, int i, const char *word)
+{
+  size_t n = (size_t)(j->t[i].end - j->t[i].start);
+  return strlen(word) == n && !memcmp(j->js + j->t[i].start, word, n);
+}
+
+// Check what jsmn leaves to us: primitives, control characters, key types.
+static int validate(const struct rp_json *j)
+{
+  for (int i = 0; i < j->n; i++) {
+    const jsmntok_t *t = &j->t[i];
+    const char *s = j->js + t->start;
+    size_t n = (size_t)(t->end - t->start);
+    if (t->type == JSMN_PRIMITIVE) {
+      if (!tok_is(j, i, "true") && !tok_is(j, i, "false") && !tok_is(j, i, "null") &&
+          !is_number(s, n))
+        return t->start;
+    } else if (t->type == JSMN_STRING) {
+      for (size_t k = 0; k < n; k++)
+        if ((unsigned char)s[k] < 0x20) return t->start + (int)k;
+    } else if (t->type == JSMN_OBJECT) {
+      for (int c = 0, k = i + 1; c < t->size; c++, k = rp_json_next(j, k + 1))
+        if (k >= j->n || j->t[k].type != JSMN_STRING || j->t[k].size != 1) return t->start;
+    }
+  }
+  return -1;
+}
+
+int rp_json_parse(struct rp_json *j, const char *what, const char *js, size_t len,
+                  jsmntok_t *toks, int cap, struct rp_err *e)
+{
+  jsmn_parser p;
+  j->js = js;
+  j->len = len;
+  j->t = toks;
+  j->n = 0;
+  if (!rp_utf8_valid(js, len)) return rp_errf(e, EINVAL, "%s is not valid UTF-8", what);
+  jsmn_init(&p);
+  int r = jsmn_parse(&p, js, len, toks, (unsigned)cap);
+  if (r == JSMN_ERROR_NOMEM)
+    return rp_errf(e, E2BIG, "%s is too complex (more than %d JSON tokens)", what, cap);
+  if (r == JSMN_ERROR_PART) return rp_errf(e, EINVAL, "%s is truncated JSON", what);
+  if (r < 0) return rp_errf(e, EINVAL, "%s is not valid JSON (error near byte %u)", what, p.pos);
+  if (r == 0) return rp_errf(e, EINVAL, "%s is empty", what);
+  j->n = r;
+  if (toks[0].type != JSMN_OBJECT && toks[0].type != JSMN_ARRAY)
+    return rp_errf(e, EINVAL, "%s is not a JSON object", what);
+  if (rp_json_next(j, 0) != r) return rp_errf(e, EINVAL, "%s holds more than one JSON value", what);
+  int bad = validate(j);
+  if (bad >= 0) return rp_errf(e, EINVAL, "%s is not valid JSON (error near byte %d)", what, bad);
+  return 0;
+}
+
+int rp_json_next(const struct rp_json *j, int i)
+{
+  if (i < 0 || i >= j->n) return j->n;
+  int end = j->t[i].end, k = i + 1;
+  while (k < j->n && j->t[k].start < end) k++;
+  return k;
+}
+
+int rp_json_is(const struct rp_json *j, int i, jsmntype_t type)
+{
+  return i >= 0 && i < j->n && j->t[i].type == type;
+}
+
+static int key_eq(const struct rp_json *j, int i, const char *key)
+{
+  const char *s = j->js + j->t[i].start;
+  size_t n = (size_t)(j->t[i].end - j->t[i].start);
+  if (!memchr(s, '\\', n)) return strlen(key) == n && !memcmp(s, key, n);
+  char buf[256];
+  return rp_json_str(j, i, buf, sizeof(buf)) >= 0 && !strcmp(buf, key);
+}
+
+int rp_json_get(const struct rp_json *j, int obj, const char *key)
+{
+  if (!rp_json_is(j, obj, JSMN_OBJECT)) return -1;
+  for (int c = 0, k = obj + 1; c < j->t[obj].size && k + 1 < j->n; c++, k = rp_json_next(j, k + 1))
+    if (key_eq(j, k, key)) return k + 1;
+  return -1;
+}
+
+int rp_json_path(const struct rp_json *j, int obj, const char *path)
+{
+  char key[128];
+  while (obj >= 0 && *path) {
+    size_t n = strcspn(path, ".");
+    if (n >= sizeof(key)) return -1;
+    memcpy(key, path, n);
+    key[n] = 0;
+    obj = rp_json_get(j, obj, key);
+    path += n + (path[n] == '.');
+  }
+  return obj;
+}
+
+int rp_json_elem(const struct rp_json *j, int i, int n)
+{
+  if (i < 0 || i >= j->n || n < 0 || n >= j->t[i].size) return -1;
+  int obj = j->t[i].type == JSMN_OBJECT;
+  if (!obj && j->t[i].type != JSMN_ARRAY) return -1;
+  int k = i + 1;
+  for (int c = 0; c < n; c++) k = rp_json_next(j, obj ? k + 1 : k);
+  return obj ? k + 1 : k;
+}
+
+static int hex4(const char *s, unsigned *out)
+{
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = s[i];
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return -1;
+    v = v << 4 | (unsigned)d;
+  }
+  *out = v;
+  return 0;
+}
+
+static size_t utf8_put(char *o, unsigned cp)
+{
+  if (cp < 0x80) { o[0] = (char)cp; return 1; }
+  if (cp < 0x800) { o[0] = (char)(0xc0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3f)); return 2; }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xe0 | cp >> 12);
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[2] = (char)(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  o[0] = (char)(0xf0 | cp >> 18);
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+  o[3] = (char)(0x80 | (cp & 0x3f));
+  return 4;
+}
+
+// Decode the \u escape at s[0..n) (after the 'u'); returns input consumed.
+static int unicode_escape(const char *s, size_t n, unsigned *cp)
+{
+  unsigned hi, lo;
+  if (n < 4 || hex4(s, &hi)) return -1;
+  if (hi < 0xd800 || hi > 0xdfff) { *cp = hi; return 4; }
+  if (hi > 0xdbff || n < 10 || s[4] != '\\' || s[5] != 'u' || hex4(s + 6, &lo) ||
+      lo < 0xdc00 || lo > 0xdfff)
+    return -1;
+  *cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+  return 10;
+}
+
+int rp_json_str(const struct rp_json *j, int i, char *buf, size_t cap)
+{
+  if (!rp_json_is(j, i, JSMN_STRING) || !cap) return -EINVAL;
+  const char *s = j->js + j->t[i].start;
+  size_t n = (size_t)(j->t[i].end - j->t[i].start), o = 0;
+  for (size_t k = 0; k < n;) {
+    char tmp[4];
+    size_t m = 1;
+    if (s[k] != '\\') {
+      tmp[0] = s[k++];
+    } else {
+      if (++k >= n) return -EINVAL;
+      const char *map = strchr("\"\"\\\\//b\bf\fn\nr\rt\t", s[k]);
+      if (s[k] == 'u') {
+        unsigned cp;
+        int used = unicode_escape(s + k + 1, n - k - 1, &cp);
+        if (used < 0 || cp == 0) return -EINVAL;
+        m = utf8_put(tmp, cp);
+        k += (size_t)used + 1;
+      } else if (map && ((map - "\"\"\\\\//b\bf\fn\nr\rt\t") % 2 == 0)) {
+        tmp[0] = map[1];
+        k++;
+      } else {
+        return -EINVAL;
+      }
+    }
+    if (o + m >= cap) return -E2BIG;
+    memcpy(buf + o, tmp, m);
+    o += m;
+  }
+  buf[o] = 0;
+  return (int)o;
+}
+
+int rp_json_int(const struct rp_json *j, int i, long long *out)
+{
+  if (!rp_json_is(j, i, JSMN_PRIMITIVE)) return -EINVAL;
+  const char *s = j->js + j->t[i].start, *end = j->js + j->t[i].end;
+  int neg = *s == '-';
+  s += neg;
+  if (s >= end) return -EINVAL;
+  unsigned long long v = 0;
+  for (; s < end; s++) {
+    if (*s < '0' || *s > '9') return -EINVAL;
+    if (v > (ULLONG_MAX - 9) / 10) return -ERANGE;
+    v = v * 10 + (unsigned)(*s - '0');
+  }
+  if (v > (unsigned long long)LLONG_MAX + neg) return -ERANGE;
+  *out = neg ? (long long)(0 - v) : (long long)v;
+  return 0;
+}
+
+int rp_json_bool(const struct rp_json *j, int i, int *out)
+{
+  if (!rp_json_is(j, i, JSMN_PRIMITIVE)) return -EINVAL;
+  if (tok_is(j, i, "true")) *out = 1;
+  else if (tok_is(j, i, "false")) *out = 0;
+  else return -EINVAL;
+  return 0;
+}
+
+// ---- writer ----
+
+void rp_jw_init(struct rp_jw *w, char *buf, size_t cap, int indent)
+{
+  memset(w, 0, sizeof(*w));
+  w->buf = buf;
+  w->cap = cap;
+  w->indent = indent;
+  if (cap) buf[0] = 0;
+}
+
+static void out(struct rp_jw *w, const char *s, size_t n)
+{
+  if (w->err) return;
+  if (w->len + n >= w->cap) {
+    w->err = -E2BIG;
+    return;
+  }
+  memcpy(w->buf + w->len, s, n);
+  w->len += n;
+  w->buf[w->len] = 0;
+}
+
+static void newline(struct rp_jw *w, int depth)
+{
+  if (!w->indent) return;
+  out(w, "\n", 1);
+  for (int i = 0; i < depth * w->indent; i++) out(w, " ", 1);
+}
+
+// Separator before a new value or key at the current depth.
+static void sep(struct rp_jw *w)
+{
+  if (w->after_key) {
+    w->after_key = 0;
+    return;
+  }
+  if (w->depth > 0) {
+    if (w->count[w->depth]) out(w, ",", 1);
+    newline(w, w->depth);
+    if (w->count[w->depth] < 255) w->count[w->depth]++;
+  }
+}
+
+static void open_c(struct rp_jw *w, char c)
+{
+  sep(w);
+  out(w, &c, 1);
+  if (w->depth + 1 >= (int)sizeof(w->count)) {
+    w->err = -EINVAL;
+    return;
+  }
+  w->count[++w->depth] = 0;
+  if (c == '{') w->objects |= 1u << w->depth;
+  else w->objects &= ~(1u << w->depth);
+}
+
+void rp_jw_obj(struct rp_jw *w) { open_c(w, '{'); }
+void rp_jw_arr(struct rp_jw *w) { open_c(w, '['); }
+
+void rp_jw_end(struct rp_jw *w)
+{
+  if (w->depth <= 0) {
+    w->err = -EINVAL;
+    return;
+  }
+  int had = w->count[w->depth], obj = (w->objects >> w->depth) & 1;
+  w->depth--;
+  if (had) newline(w, w->depth);
+  out(w, obj ? "}" : "]", 1);
+}
+
+void rp_jw_strn(struct rp_jw *w, const char *s, size_t n)
+{
+  sep(w);
+  out(w, "\"", 1);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    char esc[8];
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      out(w, esc, 2);
+    } else if (c < 0x20) {
+      snprintf(esc, sizeof(esc), "\\u%04x", c);
+      out(w, esc, 6);
+    } else if (c >= 0x80) {
+      size_t k = 1;  // find the end of this UTF-8 sequence; replace if broken
+      while (i + k < n && k < 4 && ((unsigned char)s[i + k] & 0xc0) == 0x80) k++;
+      if (rp_utf8_valid(s + i, k)) out(w, s + i, k);
+      else out(w, "\\ufffd", 6);
+      i += k;
+      continue;
+    } else {
+      out(w, (const char *)&s[i], 1);
+    }
+    i++;
+  }
+  out(w, "\"", 1);
+}
+
+void rp_jw_str(struct rp_jw *w, const char *s) { rp_jw_strn(w, s, strlen(s)); }
+
+void rp_jw_key(struct rp_jw *w, const char *k)
+{
+  rp_jw_str(w, k);
+  out(w, w->indent ? ": " : ":", w->indent ? 2 : 1);
+  w->after_key = 1;
+}
+
+static void scalar(struct rp_jw *w, const char *s)
+{
+  sep(w);
+  out(w, s, strlen(s));
+}
+
+void rp_jw_int(struct rp_jw *w, long long v)
+{
+  char b[24];
+  snprintf(b, sizeof(b), "%lld", v);
+  scalar(w, b);
+}
+
+void rp_jw_bool(struct rp_jw *w, int v) { scalar(w, v ? "true" : "false"); }
+void rp_jw_null(struct rp_jw *w) { scalar(w, "null"); }
+
+void rp_jw_kstr(struct rp_jw *w, const char *k, const char *s)
+{
+  rp_jw_key(w, k);
+  rp_jw_str(w, s);
+}
+
+void rp_jw_kint(struct rp_jw *w, const char *k, long long v)
+{
+  rp_jw_key(w, k);
+  rp_jw_int(w, v);
+}
+
+void rp_jw_kbool(struct rp_jw *w, const char *k, int v)
+{
+  rp_jw_key(w, k);
+  rp_jw_bool(w, v);
+}
+
+int rp_jw_finish(struct rp_jw *w)
+{
+  if (!w->err && w->depth) w->err = -EINVAL;
+  return w->err ? w->err : (int)w->len;
+}

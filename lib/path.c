@@ -1,0 +1,70 @@
+// path.c - the RPROC_ROOT prefix and bounded path building
+
+#include "path.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *rp_path_root(void)
+{
+  static char root[RP_PATH_MAX / 2];
+  static int done;
+  if (!done) {
+    const char *r = getenv("RPROC_ROOT");
+    if (!r || !*r) r = "/";
+    size_t n = strlen(r);
+    while (n > 0 && r[n - 1] == '/') n--;
+    if (n >= sizeof(root)) n = 0;  // absurd prefix: fall back to "/"
+    memcpy(root, r, n);
+    root[n] = 0;
+    done = 1;
+  }
+  return root;
+}
+
+int rp_path(char *buf, size_t cap, const char *fmt, ...)
+{
+  const char *root = rp_path_root();
+  size_t n = strlen(root);
+  if (n + 2 > cap) return -ENAMETOOLONG;
+  memcpy(buf, root, n);
+  buf[n++] = '/';
+  va_list ap;
+  va_start(ap, fmt);
+  int m = vsnprintf(buf + n, cap - n, fmt, ap);
+  va_end(ap);
+  if (m < 0 || (size_t)m >= cap - n) return -ENAMETOOLONG;
+  return 0;
+}
+
+int rp_path_join(char *buf, size_t cap, const char *dir, const char *name)
+{
+  size_t d = strlen(dir), m = strlen(name);
+  int slash = d && dir[d - 1] != '/';
+  if (d + slash + m + 1 > cap) return -ENAMETOOLONG;
+  memmove(buf, dir, d);
+  if (slash) buf[d++] = '/';
+  memcpy(buf + d, name, m + 1);
+  return 0;
+}
+
+const char *rp_path_base(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+int rp_path_safe_rel(const char *name)
+{
+  if (!*name || *name == '/') return 0;
+  for (const char *c = name; *c;) {
+    size_t n = strcspn(c, "/");
+    if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) return 0;
+    c += n;
+    if (*c == '/' && !*++c) return 0;
+  }
+  return 1;
+}

@@ -1,0 +1,30 @@
+// path.h - every host path the product touches, built from one root prefix
+//
+// RPROC_ROOT (default "/") prefixes every sysfs, debugfs, devicetree and
+// firmware path, so tests can point the whole binary at a fake tree.
+
+#ifndef RP_PATH_H
+#define RP_PATH_H
+
+#include <stddef.h>
+
+#define RP_PATH_MAX 4096
+
+// The prefix without a trailing slash: "" for "/", "/tmp/x" for "/tmp/x/".
+const char *rp_path_root(void);
+
+// buf = root + "/" + the formatted path (given without a leading slash).
+// Returns 0 or -ENAMETOOLONG.
+int rp_path(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+// Join dir and name with one slash. Returns 0 or -ENAMETOOLONG.
+int rp_path_join(char *buf, size_t cap, const char *dir, const char *name);
+
+// 1 when the relative path name is safe to use below a directory: not empty,
+// not absolute, no "." or ".." component, no empty component.
+int rp_path_safe_rel(const char *name);
+
+// Pointer to the last component of path (after the last slash).
+const char *rp_path_base(const char *path);
+
+#endif

@@ -1,0 +1,249 @@
+// rproc.c - remoteproc sysfs access (see rproc.h)
+
+#include "rproc.h"
+#include "dir.h"
+#include "fs.h"
+#include "path.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const state_names[] = {
+    "unknown", "offline", "suspended", "running", "crashed",
+    "deleted", "attached", "detached", "invalid",
+};
+
+enum rp_rstate rp_rstate_parse(const char *s)
+{
+  for (int i = 1; i < (int)(sizeof(state_names) / sizeof(*state_names)); i++)
+    if (!strcmp(s, state_names[i])) return (enum rp_rstate)i;
+  return RP_RS_UNKNOWN;
+}
+
+const char *rp_rstate_name(enum rp_rstate s)
+{
+  return (unsigned)s < sizeof(state_names) / sizeof(*state_names) ? state_names[s] : "unknown";
+}
+
+static int attr_path(const struct rp_rproc *p, const char *attr, char *buf, size_t cap)
+{
+  return rp_path(buf, cap, "sys/class/remoteproc/%s/%s", p->dev, attr);
+}
+
+int rp_rproc_read(const struct rp_rproc *p, const char *attr, char *buf, size_t cap,
+                  struct rp_err *e)
+{
+  char path[RP_PATH_MAX];
+  if (attr_path(p, attr, path, sizeof(path))) return rp_errf(e, ENAMETOOLONG, "path too long");
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT && !strcmp(attr, "name"))
+      return rp_errf(e, ENODEV, "remote processor %s is gone", p->dev);
+    return rp_errf(e, err, "cannot read %s of %s: %s", attr, p->dev, strerror(err));
+  }
+  int n = rp_fs_read_fd(fd, path, buf, cap, e);
+  close(fd);
+  if (n < 0) return n;
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == 0)) buf[--n] = 0;
+  return n;
+}
+
+static void read_opt(const struct rp_rproc *p, const char *attr, char *buf, size_t cap)
+{
+  if (rp_rproc_read(p, attr, buf, cap, NULL) < 0) buf[0] = 0;
+}
+
+int rp_rproc_load(int index, struct rp_rproc *out, struct rp_err *e)
+{
+  memset(out, 0, sizeof(*out));
+  out->index = index;
+  rp_fmt(out->dev, sizeof(out->dev), "remoteproc%d", index);
+  int r = rp_rproc_read(out, "name", out->name, sizeof(out->name), e);
+  if (r < 0) return r;
+  r = rp_rproc_read(out, "state", out->state, sizeof(out->state), e);
+  if (r < 0) return r;
+  read_opt(out, "firmware", out->firmware, sizeof(out->firmware));
+  read_opt(out, "recovery", out->recovery, sizeof(out->recovery));
+  read_opt(out, "coredump", out->coredump, sizeof(out->coredump));
+  return 0;
+}
+
+// Index from "remoteprocN", or -1.
+static int dev_index(const char *s)
+{
+  if (strncmp(s, "remoteproc", 10) || !s[10]) return -1;
+  long v = 0;
+  for (s += 10; *s; s++) {
+    if (*s < '0' || *s > '9' || v > 100000) return -1;
+    v = v * 10 + (*s - '0');
+  }
+  return (int)v;
+}
+
+static int scan_indexes(int *idx, int cap, struct rp_err *e)
+{
+  char dir[RP_PATH_MAX];
+  if (rp_path(dir, sizeof(dir), "sys/class/remoteproc")) return rp_errf(e, ENAMETOOLONG, "path too long");
+  struct rp_dir d;
+  int r = rp_dir_open(&d, AT_FDCWD, dir);
+  if (r == -ENOENT) return 0;
+  if (r) return rp_errf(e, -r, "cannot list %s: %s", dir, strerror(-r));
+  int n = 0;
+  for (const char *name; (name = rp_dir_next(&d));) {
+    int i = dev_index(name);
+    if (i < 0) continue;
+    if (n == cap) break;
+    int k = n++;
+    for (; k > 0 && idx[k - 1] > i; k--) idx[k] = idx[k - 1];  // keep sorted
+    idx[k] = i;
+  }
+  rp_dir_close(&d);
+  return n;
+}
+
+int rp_rproc_list(struct rp_rproc *out, int cap, struct rp_err *e)
+{
+  int idx[RP_RPROC_MAX];
+  int n = scan_indexes(idx, cap < RP_RPROC_MAX ? cap : RP_RPROC_MAX, e), m = 0;
+  if (n < 0) return n;
+  for (int i = 0; i < n; i++)
+    if (rp_rproc_load(idx[i], &out[m], NULL) == 0) m++;  // skip one removed meanwhile
+  return m;
+}
+
+static int not_found(const char *name, const struct rp_rproc *all, int n, struct rp_err *e)
+{
+  char list[RP_ERR_MSG / 2] = "";
+  size_t len = 0;
+  for (int i = 0; i < n; i++) {
+    if (rp_fmt(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", all[i].name)) break;
+    len = strlen(list);
+  }
+  if (!n)
+    return rp_errf(e, ENODEV, "remote processor %s does not exist: this system has no remote processors",
+                   name);
+  return rp_errf(e, ENODEV, "remote processor %s does not exist, available remote processors: %s",
+                 name, list);
+}
+
+int rp_rproc_lookup(const char *name, struct rp_rproc *out, struct rp_err *e)
+{
+  static struct rp_rproc all[RP_RPROC_MAX];  // 16 KiB: too big for a small stack
+  int n = rp_rproc_list(all, RP_RPROC_MAX, e), hit = -1;
+  if (n < 0) return n;
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(all[i].dev, name)) {
+      *out = all[i];
+      return 0;
+    }
+    if (strcmp(all[i].name, name)) continue;
+    if (hit >= 0)
+      return rp_errf(e, EINVAL, "remote processor name %s is ambiguous (%s, %s): use the device name",
+                     name, all[hit].dev, all[i].dev);
+    hit = i;
+  }
+  if (hit < 0) return not_found(name, all, n, e);
+  *out = all[hit];
+  return 0;
+}
+
+int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e)
+{
+  char s[32];
+  int r = rp_rproc_read(p, "state", s, sizeof(s), e);
+  return r < 0 ? r : (int)rp_rstate_parse(s);
+}
+
+int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err *e)
+{
+  char custom[RP_PATH_MAX / 2] = "", p[RP_PATH_MAX];
+  if (!rp_path(p, sizeof(p), "sys/module/firmware_class/parameters/path"))
+    if (rp_fs_read(p, custom, sizeof(custom), NULL) < 0) custom[0] = 0;
+  custom[strcspn(custom, "\n")] = 0;
+  int r = custom[0] ? rp_path(buf, cap, "%s", custom + (custom[0] == '/'))
+                    : rp_path(buf, cap, "lib/firmware");
+  if (r) return rp_errf(e, ENAMETOOLONG, "firmware directory path too long");
+  if (dirs) {
+    char std[RP_PATH_MAX];
+    rp_path(std, sizeof(std), "lib/firmware");
+    if (custom[0]) rp_fmt(dirs, dcap, "%s or %s", buf, std);
+    else rp_fmt(dirs, dcap, "%s", std);
+  }
+  return 0;
+}
+
+int rp_rproc_trace_path(const struct rp_rproc *p, char *buf, size_t cap)
+{
+  return rp_path(buf, cap, "sys/kernel/debug/remoteproc/%s/trace0", p->dev);
+}
+
+static int explain_start(const struct rp_rproc *p, int err, struct rp_err *e)
+{
+  char fw[RP_FW_NAME_MAX] = "?", dir[RP_PATH_MAX], dirs[RP_PATH_MAX] = "lib/firmware";
+  read_opt(p, "firmware", fw, sizeof(fw));
+  const char *n = p->name;
+  switch (err) {
+  case ENOENT:
+    rp_rproc_fwdir(dir, sizeof(dir), dirs, sizeof(dirs), NULL);
+    return rp_errf(e, err, "cannot start %s: firmware file %s not found in %s", n, fw, dirs);
+  case EBUSY:
+    return rp_errf(e, err, "cannot start %s: the processor is busy", n);
+  case EINVAL:
+    return rp_errf(e, err, "cannot start %s: the kernel rejected firmware %s (not a valid image "
+                   "for this processor, see the kernel log)", n, fw);
+  case ENOMEM:
+    return rp_errf(e, err, "cannot start %s: not enough memory to load firmware %s", n, fw);
+  default:
+    return rp_errf(e, err, "cannot start %s: the driver failed to start it: %s", n, strerror(err));
+  }
+}
+
+static int explain(const struct rp_rproc *p, const char *attr, const char *val, int err,
+                   struct rp_err *e)
+{
+  char st[24] = "unknown";
+  read_opt(p, "state", st, sizeof(st));
+  if (err == EACCES || err == EPERM)
+    return rp_errf(e, err, "cannot write %s of %s: permission denied (not root, or the driver "
+                   "makes its sysfs files read-only)", attr, p->name);
+  if (err == ENOENT && strcmp(val, "start"))
+    return rp_errf(e, ENODEV, "remote processor %s is gone", p->name);
+  if (!strcmp(attr, "state") && !strcmp(val, "start")) return explain_start(p, err, e);
+  if (!strcmp(attr, "state") && !strcmp(val, "stop") && err == EINVAL)
+    return rp_errf(e, err, "cannot stop %s: it is not running (state %s)", p->name, st);
+  if (!strcmp(attr, "firmware") && err == EBUSY)
+    return rp_errf(e, err, "cannot change the firmware of %s while it is %s: stop it first",
+                   p->name, st);
+  if (err == EINVAL)
+    return rp_errf(e, err, "%s of %s does not accept \"%s\"", attr, p->name, val);
+  return rp_errf(e, err, "cannot write \"%s\" to %s of %s: %s", val, attr, p->name, strerror(err));
+}
+
+int rp_rproc_write(const struct rp_rproc *p, const char *attr, const char *val, struct rp_err *e)
+{
+  char path[RP_PATH_MAX];
+  if (attr_path(p, attr, path, sizeof(path))) return rp_errf(e, ENAMETOOLONG, "path too long");
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return explain(p, attr, val, errno, e);
+  ssize_t n;
+  do n = write(fd, val, strlen(val));
+  while (n < 0 && errno == EINTR);
+  int err = n < 0 ? errno : 0;
+  close(fd);
+  return err ? explain(p, attr, val, err, e) : 0;
+}
+
+int rp_rproc_wait(const struct rp_rproc *p, enum rp_rstate want, int timeout_ms, struct rp_err *e)
+{
+  struct timespec tick = {0, 10 * 1000 * 1000};
+  for (int waited = 0;; waited += 10) {
+    int s = rp_rproc_state(p, e);
+    if (s < 0 || s == (int)want || waited >= timeout_ms) return s;
+    nanosleep(&tick, NULL);
+  }
+}

@@ -1,0 +1,78 @@
+// rproc.h - the kernel's remoteproc sysfs interface
+//
+// /sys/class/remoteproc/remoteprocN/{name,state,firmware,recovery,coredump}
+// (Documentation/ABI/testing/sysfs-class-remoteproc), all under RPROC_ROOT.
+// The kernel reports failures only as the errno of write(); this module turns
+// that into a sentence a person can act on.
+
+#ifndef RP_RPROC_H
+#define RP_RPROC_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define RP_RPROC_MAX 32   // processors enumerated
+#define RP_FW_NAME_MAX 256
+
+enum rp_rstate {
+  RP_RS_UNKNOWN,
+  RP_RS_OFFLINE,
+  RP_RS_SUSPENDED,
+  RP_RS_RUNNING,
+  RP_RS_CRASHED,
+  RP_RS_DELETED,
+  RP_RS_ATTACHED,
+  RP_RS_DETACHED,
+  RP_RS_INVALID,
+};
+
+struct rp_rproc {
+  int index;                       // N of remoteprocN
+  char dev[24];                    // "remoteprocN"
+  char name[96];
+  char state[24];
+  char firmware[RP_FW_NAME_MAX];
+  char recovery[24];               // "" when the kernel has no such file
+  char coredump[24];
+};
+
+// All processors, sorted by index. Returns the count (0 when the class
+// directory is missing or empty), or a negative code.
+int rp_rproc_list(struct rp_rproc *out, int cap, struct rp_err *e);
+
+// Find a processor by its name or its device name ("remoteproc2"). An
+// unknown name fails with -ENODEV and lists the available processors.
+int rp_rproc_lookup(const char *name, struct rp_rproc *out, struct rp_err *e);
+
+// (Re)read every attribute of processor index into out.
+int rp_rproc_load(int index, struct rp_rproc *out, struct rp_err *e);
+
+// Read one attribute, trailing newline removed. Returns its length.
+int rp_rproc_read(const struct rp_rproc *p, const char *attr, char *buf, size_t cap,
+                  struct rp_err *e);
+
+// Current state, read live. Negative code on error.
+int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e);
+
+// Write one attribute; on failure e explains the kernel's errno.
+int rp_rproc_write(const struct rp_rproc *p, const char *attr, const char *val,
+                   struct rp_err *e);
+
+// Poll the state every 10 ms until it is want or timeout_ms passes.
+// Returns the last state seen (>= 0) or a negative code.
+int rp_rproc_wait(const struct rp_rproc *p, enum rp_rstate want, int timeout_ms,
+                  struct rp_err *e);
+
+enum rp_rstate rp_rstate_parse(const char *s);
+const char *rp_rstate_name(enum rp_rstate s);
+
+// The directory the kernel's firmware loader searches first: the
+// firmware_class "path" parameter when set, else lib/firmware (both under
+// RPROC_ROOT). dirs (optional) receives every searched directory, ", "-joined.
+int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err *e);
+
+// debugfs trace0 file of processor p.
+int rp_rproc_trace_path(const struct rp_rproc *p, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,46 @@
+// stage.c - firmware staging (see stage.h)
+
+#include "stage.h"
+#include "fs.h"
+#include "path.h"
+#include "rproc.h"
+
+#include <errno.h>
+#include <string.h>
+
+static int owner_dir(const char *owner, char *dir, size_t cap, struct rp_err *e)
+{
+  char fw[RP_PATH_MAX];
+  int r = rp_rproc_fwdir(fw, sizeof(fw), NULL, 0, e);
+  if (r) return r;
+  if (!rp_path_safe_rel(owner))
+    return rp_errf(e, EINVAL, "invalid firmware staging directory %s", owner);
+  if (rp_path_join(dir, cap, fw, owner)) return rp_errf(e, ENAMETOOLONG, "firmware path too long");
+  return 0;
+}
+
+int rp_stage_copy(int srcfd, const char *owner, const char *file, char *relname, size_t cap,
+                  struct rp_err *e)
+{
+  char dir[RP_PATH_MAX], dst[RP_PATH_MAX];
+  if (!*file || strchr(file, '/') || !strcmp(file, ".") || !strcmp(file, ".."))
+    return rp_errf(e, EINVAL, "invalid firmware file name %s", file);
+  int r = owner_dir(owner, dir, sizeof(dir), e);
+  if (!r) r = rp_fs_mkdir_p(dir, 0755, e);
+  if (r) return rp_errwrap(e, "cannot stage firmware");
+  if (rp_path_join(dst, sizeof(dst), dir, file) || rp_fmt(relname, cap, "%s/%s", owner, file))
+    return rp_errf(e, ENAMETOOLONG, "firmware path too long");
+  r = rp_fs_copy_atomic(srcfd, dst, 0644, RP_FW_MAX_BYTES, e);
+  if (r) {
+    rp_stage_remove(owner, NULL);
+    return rp_errwrap(e, "cannot stage firmware %s", file);
+  }
+  return 0;
+}
+
+int rp_stage_remove(const char *owner, struct rp_err *e)
+{
+  char dir[RP_PATH_MAX];
+  int r = owner_dir(owner, dir, sizeof(dir), e);
+  return r ? r : rp_fs_rmtree(dir, e);
+}

@@ -1,0 +1,25 @@
+// stage.h - put firmware where the kernel's loader finds it
+//
+// Firmware is copied (atomically, size-bounded) into a private subdirectory
+// of the firmware directory, <fwdir>/<owner>/<file>, and the kernel is given
+// the relative name "<owner>/<file>". The global firmware directory itself is
+// never written, so nothing a distribution installed there is replaced.
+
+#ifndef RP_STAGE_H
+#define RP_STAGE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define RP_FW_MAX_BYTES (64LL << 20)  // larger images are refused
+
+// Copy the file open on srcfd to <fwdir>/<owner>/<file>; relname receives
+// "<owner>/<file>", the name to write to the processor's firmware attribute.
+int rp_stage_copy(int srcfd, const char *owner, const char *file, char *relname, size_t cap,
+                  struct rp_err *e);
+
+// Remove <fwdir>/<owner> and everything in it; missing is fine.
+int rp_stage_remove(const char *owner, struct rp_err *e);
+
+#endif

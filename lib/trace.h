@@ -1,0 +1,31 @@
+// trace.h - follow a processor's firmware log (debugfs trace0)
+//
+// trace0 exists only while the firmware runs and is recreated when the
+// kernel restarts the processor; its content is the firmware's trace buffer
+// up to the first NUL. A follower remembers how much it has delivered and
+// starts over when the file vanished or shrank.
+
+#ifndef RP_TRACE_H
+#define RP_TRACE_H
+
+#include <stddef.h>
+
+#include "rproc.h"
+
+struct rp_trace {
+  char path[256];
+  int fd;
+  long long off;
+  char head[32];  // first bytes delivered: a changed head means a new buffer
+  int headlen;
+};
+
+int rp_trace_init(struct rp_trace *t, const struct rp_rproc *p);
+
+// Copy up to cap bytes of new log text into buf. Returns the count (0 when
+// nothing is new) or -ENOENT while trace0 does not exist.
+int rp_trace_poll(struct rp_trace *t, char *buf, size_t cap);
+
+void rp_trace_close(struct rp_trace *t);
+
+#endif

@@ -1,0 +1,87 @@
+# testing.sh - toybox-style shell test harness (POSIX sh), sourced by tests/*.test
+#
+#   testing NAME COMMAND EXPECTED_STDOUT INPUT STDIN
+#
+# COMMAND runs through `eval` in a fresh scratch dir ($TESTDIR); INPUT is
+# written to ./input first, STDIN is fed on standard input; both EXPECTED and
+# STDIN take printf %b escapes. Only stdout is compared, so tests fold stderr
+# and the exit status in: `cmd 2>&1; echo rc=$?`.
+#
+# Each result is one line for the runner: "PASS: FILE: NAME", "FAIL: ...",
+# "SKIP: FILE: NAME (reason)". Environment from scripts/check.sh:
+#   TOP       repository root        RPROCBOX  the static binary under test
+#   TESTDIR   scratch dir (removed)   VERBOSE   1 = show diffs of failures
+
+: "${TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${RPROCBOX:=$TOP/build/rprocbox}"
+: "${VERBOSE:=1}"
+TESTFILE=$(basename "${TESTFILE:-$0}" .test)
+FAILCOUNT=0
+
+if [ -z "${TESTDIR:-}" ]; then
+  TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/rprocbox-test.XXXXXX") || exit 1
+  _testing_owndir=1
+fi
+export TOP RPROCBOX TESTDIR
+cd "$TESTDIR" || exit 1
+
+_testing_cleanup() {
+  for _f in $_testing_atexit; do "$_f"; done
+  cd / && [ -n "${_testing_owndir:-}" ] && rm -rf "$TESTDIR"
+}
+trap _testing_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# at_exit FUNCTION: run FUNCTION when the test file ends (for daemons, mounts).
+at_exit() { _testing_atexit="$1 $_testing_atexit"; }
+
+pass() { echo "PASS: $TESTFILE: $1"; }
+fail() { echo "FAIL: $TESTFILE: $1"; FAILCOUNT=$((FAILCOUNT + 1)); }
+skip() { echo "SKIP: $TESTFILE: $1 ($2)"; }
+
+testing() {
+  if [ $# -ne 5 ]; then
+    fail "$1 (testing takes 5 arguments, got $#)"
+    return 0
+  fi
+  printf '%b' "$4" > "$TESTDIR/input"
+  printf '%b' "$3" > "$TESTDIR/expected"
+  printf '%b' "$5" | (cd "$TESTDIR" && eval "$2") > "$TESTDIR/actual" 2>"$TESTDIR/stderr"
+  if cmp -s "$TESTDIR/expected" "$TESTDIR/actual"; then
+    pass "$1"
+  else
+    fail "$1"
+    if [ "$VERBOSE" = 1 ]; then
+      echo "--- command: $2"
+      diff -u "$TESTDIR/expected" "$TESTDIR/actual" | sed -n '3,$p' | head -n 40
+      [ -s "$TESTDIR/stderr" ] && { echo "--- stderr:"; head -n 20 "$TESTDIR/stderr"; }
+    fi
+  fi
+  return 0
+}
+
+# testcmd NAME ARGS EXPECTED INPUT STDIN: like testing, with "$RPROCBOX " prefixed.
+testcmd() { testing "$1" "\"\$RPROCBOX\" $2" "$3" "$4" "$5"; }
+
+# skip_all REASON: report one SKIP for the whole file and stop it.
+skip_all() { skip "all" "$1"; exit 0; }
+
+# need_root: skip the whole file unless running as root.
+need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
+
+# need_cmd CMD...: skip the whole file unless every command is on PATH.
+need_cmd() {
+  for _c in "$@"; do
+    command -v "$_c" >/dev/null 2>&1 || skip_all "needs $_c (not installed)"
+  done
+}
+
+# wait_for SECONDS COMMAND...: poll COMMAND every 0.05 s until it succeeds.
+wait_for() {
+  _w_n=$(( $1 * 20 )); shift
+  while [ "$_w_n" -gt 0 ]; do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.05; _w_n=$((_w_n - 1))
+  done
+  return 1
+}
