@@ -1,0 +1,393 @@
+// create.c - the create operation (see rt.h)
+//
+// Order matters for crash safety: the state directory says "creating" with
+// our pid before anything is claimed, the proxy waits for a commit byte
+// before it serves, so a create killed at any step leaves only things that
+// are recognisably stale (dead creator, dead claim holder) and get replaced.
+
+#include "rt.h"
+#include "board.h"
+#include "claim.h"
+#include "console.h"
+#include "elf.h"
+#include "fs.h"
+#include "hooks.h"
+#include "log.h"
+#include "ns.h"
+#include "path.h"
+#include "proc.h"
+#include "proxy.h"
+#include "resolve.h"
+#include "sock.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static struct rp_spec spec;  // large; one create at a time per process
+
+struct job {
+  const struct rp_rt *rt;
+  const struct rp_create *o;
+  struct rp_state st;
+  struct rp_rproc proc;
+  int logfd, console, dirfd, ctl, lock, claimed;
+  struct rp_err *e;
+};
+
+struct report {  // P1 -> create: the proxy's pid, or why there is none
+  int pid;
+  char msg[RP_ERR_MSG];
+};
+
+static int pick_processor(struct job *j)
+{
+  const char *name = rp_spec_processor(&spec);
+  if (name) return rp_rproc_lookup(name, &j->proc, j->e);
+  static struct rp_rproc all[RP_RPROC_MAX];
+  char list[256] = "";
+  int n = rp_rproc_list(all, RP_RPROC_MAX, NULL);
+  for (int i = 0, len = 0; i < n && len < 200; i++, len = (int)strlen(list))
+    rp_fmt(list + len, sizeof(list) - (size_t)len, "%s%s", i ? ", " : "", all[i].name);
+  return rp_errf(j->e, EINVAL, "no remote processor selected: set the annotation remoteproc.name "
+                 "or the image environment MCU (available remote processors: %s)", n > 0 ? list : "none");
+}
+
+static int check_board(struct job *j)
+{
+  const char *want = rp_spec_board(&spec);
+  struct rp_board b;
+  char have[512];
+  if (!want) return 0;
+  rp_board_read(&b, NULL);
+  if (rp_board_match(&b, want)) return 0;
+  rp_board_describe(&b, have, sizeof(have));
+  return rp_errf(j->e, EINVAL, "this container is for board \"%s\", but this board is %s", want, have);
+}
+
+static int check_firmware(struct job *j)
+{
+  struct rp_elf elf;
+  char m[32];
+  int fd = rp_resolve_open(j->st.rootfs, spec.fw, j->st.fw_resolved, sizeof(j->st.fw_resolved), j->e);
+  if (fd < 0) return rp_errwrap(j->e, "firmware");
+  int r = rp_elf_inspect(fd, spec.fw, &elf, j->e);
+  close(fd);
+  if (r) return rp_errwrap(j->e, "firmware");
+  if (elf.size > RP_FW_MAX_BYTES)
+    return rp_errf(j->e, EFBIG, "firmware %s is larger than %lld MiB", spec.fw, RP_FW_MAX_BYTES >> 20);
+  for (const char *c = rp_path_base(j->st.fw_resolved); *c; c++)
+    if ((unsigned char)*c < 0x20) return rp_errf(j->e, EINVAL, "firmware file name has control characters");
+  rp_log(RP_LOG_INFO, "firmware %s: ELF%d %s, %d loadable segment(s)", spec.fw, elf.cls,
+         rp_elf_machine_name(elf.machine, m, sizeof(m)), elf.nload);
+  if (!elf.has_rsc)
+    rp_log(RP_LOG_WARN, "firmware %s has no .resource_table section: the kernel gets no trace "
+           "buffer from it, so there will be no firmware log", spec.fw);
+  rp_strlcpy(j->st.fw, spec.fw, sizeof(j->st.fw));
+  return 0;
+}
+
+// Where the firmware log comes from: annotation remoteproc.log.
+static int pick_log(struct job *j)
+{
+  const char *l = rp_spec_annotation(&spec, "remoteproc.log");
+  struct stat st;
+  char path[RP_PATH_MAX];
+  if (!l || !strcmp(l, "trace") || !strcmp(l, "none")) {
+    rp_strlcpy(j->st.log, l ? l : "trace", sizeof(j->st.log));
+    return 0;
+  }
+  if (strncmp(l, "/dev/", 5) || rp_path(path, sizeof(path), "%s", l + 1))
+    return rp_errf(j->e, EINVAL, "annotation remoteproc.log must be trace, none or a /dev/ path, not %s", l);
+  j->logfd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (j->logfd < 0) return rp_errf(j->e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
+  if (fstat(j->logfd, &st) || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+    return rp_errf(j->e, EINVAL, "firmware log %s is not a terminal or FIFO", path);
+  rp_strlcpy(j->st.log, l, sizeof(j->st.log));
+  return 0;
+}
+
+static int paths(struct job *j)
+{
+  char root[RP_PATH_MAX];
+  if (!realpath(j->o->bundle, j->st.bundle))
+    return rp_errf(j->e, errno, "bundle %s: %s", j->o->bundle, strerror(errno));
+  if (spec.root[0] == '/') rp_strlcpy(root, spec.root, sizeof(root));
+  else if (rp_path_join(root, sizeof(root), j->st.bundle, spec.root)) return rp_errf(j->e, ENAMETOOLONG, "root path too long");
+  char *real = realpath(root, j->st.rootfs);
+  struct stat st;
+  if (!real || stat(j->st.rootfs, &st) || !S_ISDIR(st.st_mode))
+    return rp_errf(j->e, errno ? errno : ENOTDIR, "container root %s is not a directory", root);
+  return 0;
+}
+
+// Make the state directory; replace one left by a create that died.
+static int make_dir(struct job *j)
+{
+  struct rp_state old;
+  int r = rp_fs_mkdir_p(j->rt->root, 0711, j->e);
+  if (r) return r;
+  for (int tries = 0; tries < 2; tries++) {
+    if (!mkdir(j->st.dir, 0700)) return 0;
+    if (errno != EEXIST) return rp_errf(j->e, errno, "cannot create %s: %s", j->st.dir, strerror(errno));
+    int rd = rp_state_read(j->rt->root, j->st.id, &old, NULL);
+    int stale = (rd == -ENOENT) || (!rd && !strcmp(old.phase, "creating") &&
+                                    rp_state_status(&old) == RP_ST_STOPPED);
+    if (!stale) break;
+    if (!rd && old.proc_dev[0]) rp_claim_drop(old.proc_dev, old.id, NULL);
+    rp_fs_rmtree(j->st.dir, NULL);
+  }
+  return rp_errf(j->e, EEXIST, "container %s already exists", j->st.id);
+}
+
+static int claim(struct job *j)
+{
+  struct rp_claim c = {0};
+  char fw[RP_FW_NAME_MAX] = "";
+  int lock = rp_claim_lock(j->e), r = 0;
+  if (lock < 0) return lock;
+  int held = rp_claim_get(j->proc.dev, &c, NULL) > 0 && rp_claim_live(&c) && strcmp(c.id, j->st.id);
+  int s = rp_rproc_state(&j->proc, j->e);
+  rp_rproc_read(&j->proc, "firmware", fw, sizeof(fw), NULL);
+  if (held)
+    r = rp_errf(j->e, EBUSY, "processor %s is in use by container %s", j->proc.name, c.id);
+  else if (s < 0)
+    r = s;
+  else if (s != RP_RS_OFFLINE)
+    r = rp_errf(j->e, EBUSY, "processor %s is already %s with firmware %s that no running container "
+                "started; stop it first (rproc stop %s)", j->proc.name, rp_rstate_name(s), fw, j->proc.name);
+  if (!r) {
+    c = (struct rp_claim){.pid = j->st.creator, .start = j->st.creator_start};
+    rp_strlcpy(c.id, j->st.id, sizeof(c.id));
+    rp_strlcpy(c.statedir, j->st.dir, sizeof(c.statedir));
+    r = rp_claim_put(j->proc.dev, &c, j->e);
+    j->claimed = !r;
+  }
+  rp_claim_unlock(lock);
+  return r;
+}
+
+static void update_claim(struct job *j)
+{
+  struct rp_claim c = {.pid = j->st.pid, .start = j->st.pid_start};
+  int lock = rp_claim_lock(NULL);
+  rp_strlcpy(c.id, j->st.id, sizeof(c.id));
+  rp_strlcpy(c.statedir, j->st.dir, sizeof(c.statedir));
+  rp_claim_put(j->proc.dev, &c, NULL);
+  rp_claim_unlock(lock);
+}
+
+// Move the descriptors the proxy keeps to 3, 4, ... and close the rest.
+static void keep_fds(int *fds, int n)
+{
+  for (int i = 0; i < n; i++)
+    if (fds[i] >= 0) fds[i] = fcntl(fds[i], F_DUPFD, 64 + i);
+  for (int i = 0; i < n; i++)
+    if (fds[i] >= 0) fds[i] = dup2(fds[i], 3 + i) < 0 ? -1 : 3 + i;
+  rp_proc_close_from(3 + n);
+}
+
+static void stdio_for_proxy(struct job *j)
+{
+  int io[3] = {j->o->stdio[0], j->o->stdio[1], j->o->stdio[2]};
+  if (j->console >= 0) {
+    setsid();
+    ioctl(j->console, TIOCSCTTY, 0);
+    io[0] = io[1] = io[2] = j->console;
+  }
+  for (int i = 0; i < 3; i++)
+    if (io[i] >= 0 && io[i] != i) dup2(io[i], i);
+}
+
+static _Noreturn void proxy_child(struct job *j, int sync, int death)
+{
+  int fds[5] = {j->ctl, sync, j->dirfd, death, j->logfd};
+  stdio_for_proxy(j);
+  keep_fds(fds, 5);
+  struct rp_proxy_cfg c = {.id = j->st.id, .sandbox = j->st.sandbox, .proc = j->proc,
+                           .ctl = fds[0], .sync = fds[1], .statedir = fds[2], .logfd = fds[4],
+                           .trace = !strcmp(j->st.log, "trace"), .title = j->rt->title,
+                           .title_cap = j->rt->title_cap};
+  _exit(rp_proxy_run(&c));
+}
+
+static _Noreturn void guard_child(struct job *j, int death_rd)
+{
+  int fds[1] = {death_rd};
+  keep_fds(fds, 1);
+  _exit(rp_guard_run(fds[0], j->st.dir, j->proc.dev, j->rt->title, j->rt->title_cap));
+}
+
+// P1: the guardian first (host namespaces), then the proxy in the
+// container's namespaces. A forked child ends with _exit: returning would
+// run the caller's code twice.
+static _Noreturn void first_child(struct job *j, int sync, int rep)
+{
+  struct report r = {0};
+  struct rp_err e = {0};
+  int death[2], skipped;
+  if (pipe(death)) _exit(1);
+  if (!j->st.sandbox && !j->o->no_guardian) {
+    pid_t g = fork();
+    if (g == 0) {
+      close(death[1]);
+      guard_child(j, death[0]);
+    }
+  }
+  close(death[0]);
+  if (rp_ns_enter(&spec, &skipped, &e) || rp_ns_pid(&spec, &e) < 0) {
+    rp_strlcpy(r.msg, e.msg, sizeof(r.msg));
+  } else {
+    r.pid = fork();
+    if (r.pid == 0) proxy_child(j, sync, death[1]);
+    if (r.pid < 0) rp_fmt(r.msg, sizeof(r.msg), "cannot fork the proxy: %s", strerror(errno));
+  }
+  (void)!write(rep, &r, sizeof(r));
+  _exit(0);
+}
+
+static int spawn(struct job *j, int *sync_wr)
+{
+  int sync[2], rep[2];
+  struct report r = {0};
+  if (pipe2(sync, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
+    return rp_errf(j->e, errno, "cannot create a pipe: %s", strerror(errno));
+  pid_t p1 = fork();
+  if (p1 < 0) return rp_errf(j->e, errno, "cannot fork: %s", strerror(errno));
+  if (p1 == 0) {
+    close(sync[1]), close(rep[0]), close(j->lock);
+    first_child(j, sync[0], rep[1]);
+  }
+  close(sync[0]), close(rep[1]);
+  ssize_t n = read(rep[0], &r, sizeof(r));
+  close(rep[0]);
+  rp_proc_wait(p1, NULL, 0);
+  if (n != (ssize_t)sizeof(r) || r.pid <= 0) {
+    close(sync[1]);
+    return rp_errf(j->e, EIO, "cannot start the container's process: %s", n == sizeof(r) ? r.msg : "it died");
+  }
+  j->st.pid = r.pid;
+  rp_proc_starttime(r.pid, &j->st.pid_start);
+  *sync_wr = sync[1];
+  return 0;
+}
+
+static int hooks(struct job *j, enum rp_hook_kind k)
+{
+  char json[16384];
+  if (!spec.nhook[k]) return 0;
+  if (rp_rt_state_json(&j->st, json, sizeof(json), 0) < 0) return rp_errf(j->e, E2BIG, "state too large for hooks");
+  return rp_hooks_run(&spec, k, json, j->e);
+}
+
+static int write_pid_file(struct job *j)
+{
+  char pid[16];
+  if (!j->o->pid_file) return 0;
+  rp_fmt(pid, sizeof(pid), "%d", j->st.pid);
+  return rp_fs_write_atomic(j->o->pid_file, pid, strlen(pid), 0644, j->e);
+}
+
+static int copy_config(struct job *j)
+{
+  char src[RP_PATH_MAX], dst[RP_PATH_MAX];
+  rp_path_join(src, sizeof(src), j->st.bundle, "config.json");
+  rp_path_join(dst, sizeof(dst), j->st.dir, "config.json");
+  int fd = open(src, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return rp_errf(j->e, errno, "cannot open %s: %s", src, strerror(errno));
+  int r = rp_fs_copy_atomic(fd, dst, 0600, RP_SPEC_BYTES, j->e);
+  close(fd);
+  return r;
+}
+
+// Everything up to the fork; the state directory exists when it succeeds.
+static int prepare(struct job *j)
+{
+  int r = rp_state_locate(j->rt->root, j->o->id, &j->st, j->e);
+  if (!r) r = rp_spec_load(j->o->bundle, &spec, j->e);
+  if (!r) r = paths(j);
+  if (r) return r;
+  j->st.sandbox = spec.sandbox;
+  if (!spec.sandbox) {
+    r = pick_processor(j);
+    if (!r) r = check_board(j);
+    if (!r) r = check_firmware(j);
+    if (!r) r = pick_log(j);
+    if (r) return r;
+    rp_strlcpy(j->st.proc_name, j->proc.name, sizeof(j->st.proc_name));
+    rp_strlcpy(j->st.proc_dev, j->proc.dev, sizeof(j->st.proc_dev));
+  }
+  rp_strlcpy(j->st.phase, "creating", sizeof(j->st.phase));
+  rp_log_time(j->st.created, sizeof(j->st.created));
+  j->st.creator = getpid();
+  rp_proc_starttime(j->st.creator, &j->st.creator_start);
+  return make_dir(j);
+}
+
+static int setup(struct job *j)
+{
+  int r;
+  if ((j->lock = rp_state_lock(&j->st, j->e)) < 0) return j->lock;
+  if ((r = rp_state_write(&j->st, j->e)) || (r = copy_config(j))) return r;
+  if (!j->st.sandbox && (r = claim(j))) return r;
+  if (j->o->console_socket && (j->console = rp_console_setup(j->o->console_socket, j->e)) < 0)
+    return j->console;
+  j->dirfd = open(j->st.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (j->dirfd < 0) return rp_errf(j->e, errno, "cannot open %s: %s", j->st.dir, strerror(errno));
+  j->ctl = rp_sock_listen(j->dirfd, "ctl", j->e);
+  return j->ctl < 0 ? j->ctl : 0;
+}
+
+static void abandon(struct job *j)
+{
+  if (j->st.pid > 0) kill(j->st.pid, SIGKILL);
+  if (j->claimed) {
+    int lock = rp_claim_lock(NULL);
+    rp_claim_drop(j->proc.dev, j->st.id, NULL);
+    rp_claim_unlock(lock);
+  }
+  rp_fs_rmtree(j->st.dir, NULL);
+}
+
+static void close_job(struct job *j)
+{
+  int fds[] = {j->logfd, j->console, j->dirfd, j->ctl, j->lock};
+  for (unsigned i = 0; i < sizeof(fds) / sizeof(*fds); i++)
+    if (fds[i] >= 0) close(fds[i]);
+}
+
+int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, struct rp_err *e)
+{
+  static struct job j;
+  int sync = -1;
+  j = (struct job){.rt = rt, .o = o, .logfd = -1, .console = -1, .dirfd = -1, .ctl = -1, .lock = -1, .e = e};
+  int r = prepare(&j);
+  if (r) {
+    close_job(&j);
+    return r;
+  }
+  r = setup(&j);
+  if (!r) r = spawn(&j, &sync);
+  if (!r && !j.st.sandbox) update_claim(&j);
+  if (!r) r = rp_state_write(&j.st, e);
+  if (!r) r = hooks(&j, RP_HOOK_PRESTART);
+  if (!r) r = hooks(&j, RP_HOOK_CREATE_RUNTIME);
+  if (!r) {
+    rp_strlcpy(j.st.phase, "created", sizeof(j.st.phase));
+    r = rp_state_write(&j.st, e);
+  }
+  if (!r) r = write_pid_file(&j);
+  if (!r && write(sync, "C", 1) != 1) r = rp_errf(e, EIO, "the container's process died during create");
+  if (sync >= 0) close(sync);
+  if (r) abandon(&j);
+  close_job(&j);
+  if (!r) *pid = j.st.pid;
+  return r;
+}

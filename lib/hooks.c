@@ -1,0 +1,103 @@
+// hooks.c - run OCI hooks (see hooks.h)
+
+#include "hooks.h"
+#include "fs.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const kind_names[RP_HOOK_KINDS] = {"prestart", "createRuntime", "poststart", "poststop"};
+
+static void child(const struct rp_hook *h, int in, int err)
+{
+  dup2(in, 0);
+  dup2(err, 2);
+  if (dup2(err, 1) < 0) _exit(127);
+  rp_proc_close_from(3);
+  signal(SIGPIPE, SIG_DFL);
+  execve(h->path, (char *const *)h->argv, (char *const *)h->envp);
+  _exit(127);
+}
+
+static long now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+// Wait for pid, collecting its stderr into msg; -ETIMEDOUT kills it.
+static int reap(pid_t pid, int errfd, int timeout_s, char *msg, size_t cap, int *status)
+{
+  long deadline = now_ms() + timeout_s * 1000L;
+  size_t used = 0;
+  for (;;) {
+    if (rp_proc_wait(pid, status, WNOHANG) == pid) return 0;
+    long left = deadline - now_ms();
+    if (left <= 0) {
+      kill(pid, SIGKILL);
+      rp_proc_wait(pid, status, 0);
+      return -ETIMEDOUT;
+    }
+    struct pollfd p = {errfd, POLLIN, 0};
+    if (poll(&p, 1, left < 20 ? (int)left : 20) > 0) {
+      char buf[256];
+      ssize_t n = read(errfd, buf, sizeof(buf));
+      if (n > 0 && used + 1 < cap) {
+        size_t k = (size_t)n < cap - 1 - used ? (size_t)n : cap - 1 - used;
+        memcpy(msg + used, buf, k);
+        msg[used += k] = 0;
+      }
+      if (n == 0) errfd = -1;  // poll ignores negative fds
+    }
+  }
+}
+
+static int run_one(const struct rp_hook *h, const char *kind, const char *json, struct rp_err *e)
+{
+  int in[2], er[2], status = 0;
+  char msg[200] = "";
+  if (pipe2(in, O_CLOEXEC)) return rp_errf(e, errno, "cannot run %s hook: %s", kind, strerror(errno));
+  if (pipe2(er, O_CLOEXEC)) {
+    close(in[0]), close(in[1]);
+    return rp_errf(e, errno, "cannot run %s hook: %s", kind, strerror(errno));
+  }
+  pid_t pid = fork();
+  if (pid == 0) child(h, in[0], er[1]);
+  close(in[0]);
+  close(er[1]);
+  if (pid < 0) {
+    close(in[1]), close(er[0]);
+    return rp_errf(e, errno, "cannot run %s hook: %s", kind, strerror(errno));
+  }
+  signal(SIGPIPE, SIG_IGN);  // a hook that ignores its stdin must not kill us
+  rp_fs_write_all(in[1], json, strlen(json));
+  close(in[1]);
+  int r = reap(pid, er[0], h->timeout, msg, sizeof(msg), &status);
+  close(er[0]);
+  msg[strcspn(msg, "\n")] = 0;
+  if (r == -ETIMEDOUT)
+    return rp_errf(e, ETIMEDOUT, "%s hook %s did not finish within %d s", kind, h->path, h->timeout);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !msg[0])
+    return rp_errf(e, ENOENT, "%s hook %s could not be executed", kind, h->path);
+  return rp_errf(e, EIO, "%s hook %s failed (exit status %d)%s%s", kind, h->path,
+                 rp_proc_exit_code(status), msg[0] ? ": " : "", msg);
+}
+
+int rp_hooks_run(const struct rp_spec *s, enum rp_hook_kind kind, const char *state_json,
+                 struct rp_err *e)
+{
+  for (int i = 0; i < s->nhook[kind]; i++) {
+    int r = run_one(&s->hook[kind][i], kind_names[kind], state_json, e);
+    if (r) return r;
+  }
+  return 0;
+}

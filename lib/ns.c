@@ -1,0 +1,50 @@
+// ns.c - namespace entry for the proxy (see ns.h)
+
+#include "ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+static int join(const struct rp_ns *ns, struct rp_err *e)
+{
+  int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return rp_errf(e, errno, "cannot open namespace %s: %s", ns->path, strerror(errno));
+  int r = setns(fd, ns->type);
+  int err = errno;
+  close(fd);
+  return r ? rp_errf(e, err, "cannot join namespace %s: %s", ns->path, strerror(err)) : 0;
+}
+
+int rp_ns_enter(const struct rp_spec *s, int *skipped, struct rp_err *e)
+{
+  *skipped = 0;
+  for (int i = 0; i < s->nns; i++) {
+    const struct rp_ns *ns = &s->ns[i];
+    if (ns->type == CLONE_NEWPID) continue;
+    if (ns->type == CLONE_NEWUSER || ns->type == 0x80) {  // user, time: see ns.h
+      *skipped |= ns->type;
+      continue;
+    }
+    int r = ns->path ? join(ns, e) : unshare(ns->type) ? rp_errf(e, errno, "cannot create a namespace: %s", strerror(errno)) : 0;
+    if (r) return r;
+    // A fresh mount namespace follows the host's mounts and never pins them.
+    if (ns->type == CLONE_NEWNS && !ns->path) mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
+  }
+  return 0;
+}
+
+int rp_ns_pid(const struct rp_spec *s, struct rp_err *e)
+{
+  for (int i = 0; i < s->nns; i++) {
+    const struct rp_ns *ns = &s->ns[i];
+    if (ns->type != CLONE_NEWPID) continue;
+    if (ns->path) return join(ns, e);
+    if (unshare(CLONE_NEWPID)) return rp_errf(e, errno, "cannot create a pid namespace: %s", strerror(errno));
+    return 1;
+  }
+  return 0;
+}

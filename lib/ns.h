@@ -1,0 +1,22 @@
+// ns.h - put the proxy into the namespaces a container asks for
+//
+// The proxy needs the host's view of sysfs and the firmware directory, which
+// every namespace but the user namespace leaves alone; a user namespace would
+// take away the privilege to write sysfs, so it is skipped (with a warning
+// for the caller to log).
+
+#ifndef RP_NS_H
+#define RP_NS_H
+
+#include "err.h"
+#include "spec.h"
+
+// Join (path) or create every namespace in s except pid and user.
+// *skipped gets the CLONE_NEW* flags that were not applied.
+int rp_ns_enter(const struct rp_spec *s, int *skipped, struct rp_err *e);
+
+// Prepare the pid namespace for the next fork: join its path or unshare.
+// Returns 0 when s asks for none.
+int rp_ns_pid(const struct rp_spec *s, struct rp_err *e);
+
+#endif

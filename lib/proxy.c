@@ -1,0 +1,314 @@
+// proxy.c - the process that holds a remote processor (see proxy.h)
+//
+// One poll loop: the control socket (start), a signalfd (stop requests), the
+// log source, and a 50 ms tick while running. Nothing here allocates.
+
+#include "proxy.h"
+#include "claim.h"
+#include "fs.h"
+#include "json.h"
+#include "proc.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct px {
+  const struct rp_proxy_cfg *c;
+  struct rp_rproc p;
+  char fw[RP_FW_NAME_MAX];   // firmware we started
+  int running, sigfd;
+  int logdead, outdead;      // the tty hung up; nobody reads our stdout
+  struct rp_trace trace;
+  char out[16384];           // log text waiting for a slow reader
+  size_t outlen, dropped;
+};
+
+static long now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void set_title(const struct rp_proxy_cfg *c)
+{
+  char comm[16];
+  rp_fmt(comm, sizeof(comm), "rproxy:%s", c->id);
+  rp_proc_set_name(comm);
+  if (!c->title || c->title_cap < 2) return;
+  memset(c->title, 0, c->title_cap);
+  rp_fmt(c->title, c->title_cap, "remoteproc-proxy %s %s", c->id, c->sandbox ? "(sandbox)" : c->proc.name);
+}
+
+// Lifecycle news for the container's stderr: `docker logs` shows why it ended.
+static void say(struct px *x, const char *fmt, const char *arg)
+{
+  char line[RP_ERR_MSG + 64];
+  int n = snprintf(line, sizeof(line), "remoteproc-runtime: ");
+  n += snprintf(line + n, sizeof(line) - (size_t)n, fmt, x->c->proc.name, arg);
+  if (n > (int)sizeof(line) - 2) n = (int)sizeof(line) - 2;
+  line[n++] = '\n';
+  (void)!write(2, line, (size_t)n);
+}
+
+static void flush_out(struct px *x);
+
+static int finish(struct px *x, int code, const char *reason)
+{
+  char line[RP_ERR_MSG + 32];
+  int fd = openat(x->c->statedir, "exit", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    rp_fmt(line, sizeof(line), "%d %s\n", code, reason);
+    rp_fs_write_all(fd, line, strlen(line));
+    close(fd);
+  }
+  flush_out(x);  // best effort: stdout is non-blocking
+  return code;
+}
+
+// Queue log text; when the reader lags, keep what is queued and count the rest.
+static void relay(struct px *x, const char *s, size_t n)
+{
+  size_t room = sizeof(x->out) - x->outlen, take = n < room ? n : room;
+  memcpy(x->out + x->outlen, s, take);
+  x->outlen += take;
+  x->dropped += n - take;
+}
+
+static void flush_out(struct px *x)
+{
+  while (x->outlen && !x->outdead) {
+    ssize_t w = write(1, x->out, x->outlen);
+    if (w < 0 && errno != EAGAIN && errno != EINTR) x->outdead = 1;  // reader gone for good
+    if (w <= 0) return;
+    memmove(x->out, x->out + w, x->outlen - (size_t)w);
+    x->outlen -= (size_t)w;
+  }
+  if (x->dropped) {
+    char note[64];
+    rp_fmt(note, sizeof(note), "[remoteproc-runtime: %zu bytes of firmware log dropped]\n", x->dropped);
+    x->dropped = 0;
+    relay(x, note, strlen(note));
+  }
+}
+
+int rp_proxy_stop_ours(const struct rp_rproc *p, const char *fw, struct rp_err *e)
+{
+  char cur[RP_FW_NAME_MAX];
+  int lock = rp_claim_lock(e), stopped = 0;
+  if (lock < 0) return lock;
+  for (int i = 0; i < 16; i++) {  // starts are reference counted: stop until offline
+    int s = rp_rproc_state(p, e);
+    if (s < 0 || s == RP_RS_OFFLINE || !fw[0]) break;
+    if (rp_rproc_read(p, "firmware", cur, sizeof(cur), NULL) < 0 || strcmp(cur, fw)) break;
+    if (rp_rproc_write(p, "state", "stop", e)) {
+      stopped = -e->code;
+      break;
+    }
+    stopped = 1;
+  }
+  rp_claim_unlock(lock);
+  return stopped;
+}
+
+// Start the processor with firmware fw; reply holds "ok" or "err ...".
+static int do_start(struct px *x, const char *fw, char *reply, size_t cap)
+{
+  struct rp_err e = {0};
+  char cur[RP_FW_NAME_MAX] = "";
+  if (x->c->sandbox) return rp_fmt(reply, cap, "ok"), 0;
+  int s = rp_rproc_state(&x->p, &e);
+  rp_rproc_read(&x->p, "firmware", cur, sizeof(cur), NULL);
+  if (s == RP_RS_RUNNING && !strcmp(cur, fw)) {  // a retried start: never start twice
+    rp_strlcpy(x->fw, fw, sizeof(x->fw));
+    return rp_fmt(reply, cap, "ok"), 0;
+  }
+  if (s >= 0 && s != RP_RS_OFFLINE)
+    rp_errf(&e, EBUSY, "processor %s is %s with firmware %s that this container did not start",
+            x->p.name, rp_rstate_name(s), cur);
+  if (!e.code && strcmp(cur, fw)) rp_rproc_write(&x->p, "firmware", fw, &e);
+  if (!e.code) rp_rproc_write(&x->p, "state", "start", &e);
+  if (!e.code) {
+    rp_strlcpy(x->fw, fw, sizeof(x->fw));
+    s = rp_rproc_wait(&x->p, RP_RS_RUNNING, RP_PROXY_START_TIMEOUT, &e);
+    if (s >= 0 && s != RP_RS_RUNNING)
+      rp_errf(&e, ETIMEDOUT, "processor %s did not reach running within %d ms (state %s)", x->p.name,
+              RP_PROXY_START_TIMEOUT, rp_rstate_name(s));
+  }
+  if (e.code) return rp_fmt(reply, cap, "err %s", e.msg), -1;
+  return rp_fmt(reply, cap, "ok"), 0;
+}
+
+// A control connection: one request, one reply. Returns an exit code when
+// the proxy must end, else -1.
+static int on_ctl(struct px *x)
+{
+  char msg[RP_PROXY_MSG], reply[RP_PROXY_MSG];
+  int fd = accept4(x->c->ctl, NULL, NULL, SOCK_CLOEXEC);
+  if (fd < 0) return -1;
+  struct timeval tv = {2, 0};  // a peer that never writes must not hold us
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ssize_t n = recv(fd, msg, sizeof(msg) - 1, 0);
+  int code = -1;
+  msg[n > 0 ? n : 0] = 0;
+  if (n <= 0 || strncmp(msg, "start ", 6)) {
+    rp_fmt(reply, sizeof(reply), "err unknown request");
+  } else if (x->running) {
+    rp_fmt(reply, sizeof(reply), "err container %s is already running", x->c->id);
+  } else if (do_start(x, msg + 6, reply, sizeof(reply)) == 0) {
+    x->running = 1;
+  } else {
+    code = RP_PROXY_NOSTART;
+    finish(x, code, reply + 4);
+  }
+  send(fd, reply, strlen(reply), MSG_NOSIGNAL);
+  close(fd);
+  return code;
+}
+
+static void pump_log(struct px *x)
+{
+  char buf[4096];
+  int n;
+  if (x->c->logfd >= 0 && !x->logdead) {
+    while ((n = (int)read(x->c->logfd, buf, sizeof(buf))) > 0) relay(x, buf, (size_t)n);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) x->logdead = 1;
+  } else if (x->c->trace && !x->c->sandbox) {
+    while ((n = rp_trace_poll(&x->trace, buf, sizeof(buf))) > 0) relay(x, buf, (size_t)n);
+  }
+  flush_out(x);
+}
+
+// One look at the processor while running; an exit code when it ended.
+static int tick(struct px *x)
+{
+  char cur[RP_FW_NAME_MAX];
+  pump_log(x);
+  if (x->c->sandbox) return -1;
+  struct rp_err e;
+  int s = rp_rproc_state(&x->p, &e);
+  if (s < 0) {
+    say(x, "processor %s disappeared%s", "");
+    return finish(x, RP_PROXY_GONE, "the processor disappeared");
+  }
+  if (s == RP_RS_CRASHED) {
+    say(x, "firmware on %s crashed%s; stopping the processor", "");
+    rp_rproc_write(&x->p, "state", "stop", NULL);
+    return finish(x, RP_PROXY_CRASHED, "the firmware crashed");
+  }
+  if (rp_rproc_read(&x->p, "firmware", cur, sizeof(cur), NULL) >= 0 && strcmp(cur, x->fw)) {
+    say(x, "someone else replaced the firmware of %s with %s", cur);
+    return finish(x, RP_PROXY_LOST, "someone else replaced the firmware");
+  }
+  if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) return -1;
+  say(x, "%s was stopped by someone else (state %s)", rp_rstate_name(s));
+  return finish(x, RP_PROXY_LOST, "someone else stopped the processor");
+}
+
+static int on_signal(struct px *x)
+{
+  struct signalfd_siginfo si;
+  if (read(x->sigfd, &si, sizeof(si)) != sizeof(si)) return -1;
+  if (si.ssi_signo != SIGTERM && si.ssi_signo != SIGINT && si.ssi_signo != SIGHUP &&
+      si.ssi_signo != SIGQUIT)
+    return -1;  // other signals mean nothing to a remote processor
+  pump_log(x);
+  if (x->running && !x->c->sandbox) {
+    struct rp_err e;
+    if (rp_proxy_stop_ours(&x->p, x->fw, &e) < 0) say(x, "cannot stop %s: %s", e.msg);
+  }
+  return finish(x, RP_PROXY_STOPPED, "stopped on request");
+}
+
+static int setup_signals(void)
+{
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM), sigaddset(&set, SIGINT), sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGQUIT), sigaddset(&set, SIGUSR1), sigaddset(&set, SIGUSR2);
+  sigaddset(&set, SIGWINCH);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+// Wait for create to commit; 0 when committed, else the proxy must vanish.
+static int wait_commit(struct px *x)
+{
+  struct pollfd p[2] = {{x->c->sync, POLLIN, 0}, {x->sigfd, POLLIN, 0}};
+  for (;;) {
+    if (poll(p, 2, -1) < 0 && errno != EINTR) return -1;
+    if (p[1].revents && on_signal(x) >= 0) return -1;
+    if (!p[0].revents) continue;
+    char b;
+    ssize_t n = read(x->c->sync, &b, 1);
+    close(x->c->sync);
+    return n == 1 && b == 'C' ? 0 : -1;
+  }
+}
+
+int rp_proxy_run(const struct rp_proxy_cfg *c)
+{
+  static struct px x;
+  x = (struct px){.c = c, .p = c->proc};
+  set_title(c);
+  x.sigfd = setup_signals();
+  rp_trace_init(&x.trace, &c->proc);
+  fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);  // a slow log reader must not stall us
+  if (c->logfd >= 0) fcntl(c->logfd, F_SETFL, fcntl(c->logfd, F_GETFL) | O_NONBLOCK);
+  if (x.sigfd < 0 || wait_commit(&x)) return RP_PROXY_STOPPED;
+  long next = 0;
+  for (;;) {
+    int code = -1, timeout = -1;
+    if (x.running) {  // the tick runs on time even while log text keeps arriving
+      long now = now_ms();
+      if (now >= next) {
+        if ((code = tick(&x)) >= 0) return code;
+        next = now + RP_PROXY_TICK_MS;
+      }
+      timeout = (int)(next - now);
+    }
+    struct pollfd p[4] = {{c->ctl, POLLIN, 0}, {x.sigfd, POLLIN, 0},
+                          {x.running && !x.logdead ? c->logfd : -1, POLLIN, 0},
+                          {x.outlen && !x.outdead ? 1 : -1, POLLOUT, 0}};
+    if (poll(p, 4, timeout) < 0 && errno != EINTR) return finish(&x, RP_PROXY_GONE, "poll failed");
+    if (p[1].revents) code = on_signal(&x);
+    if (code < 0 && p[0].revents) code = on_ctl(&x);
+    if (code < 0 && (p[2].revents || p[3].revents)) pump_log(&x);
+    if (code >= 0) return code;
+  }
+}
+
+int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *title, size_t cap)
+{
+  char buf[64], path[2200], text[8192];
+  rp_proc_set_name("rproc-guard");
+  if (title && cap > 1) {
+    memset(title, 0, cap);
+    rp_fmt(title, cap, "remoteproc-guard %s", dev);
+  }
+  signal(SIGTERM, SIG_IGN), signal(SIGINT, SIG_IGN), signal(SIGHUP, SIG_IGN);
+  while (read(death_rd, buf, sizeof(buf)) != 0)  // only EOF: the proxy is gone
+    if (errno != EINTR && errno != EAGAIN) break;
+  if (rp_fmt(path, sizeof(path), "%s/state.json", statedir)) return 0;
+  int n = rp_fs_read(path, text, sizeof(text), NULL);
+  jsmntok_t t[64];
+  struct rp_json j;
+  char fw[RP_FW_NAME_MAX];
+  if (n < 0 || rp_json_parse(&j, "state", text, (size_t)n, t, 64, NULL) ||
+      rp_json_str(&j, rp_json_get(&j, 0, "fw_staged"), fw, sizeof(fw)) <= 0)
+    return 0;  // never started, or deleted: nothing to stop
+  struct rp_rproc p = {0};
+  rp_strlcpy(p.dev, dev, sizeof(p.dev));
+  rp_strlcpy(p.name, dev, sizeof(p.name));
+  return rp_proxy_stop_ours(&p, fw, NULL) < 0;
+}

@@ -1,0 +1,52 @@
+// proxy.h - the container's process: it holds one remote processor
+//
+// A container needs a pid that lives as long as the firmware runs; the proxy
+// is that process. It is forked (never exec'd) by create, waits for start on
+// its control socket, starts the processor, then polls its state (the kernel
+// sends no notification), relays the firmware's log to its stdout and exits
+// with a code that says why it ended (err.h RP_PROXY_*).
+//
+// Its sibling, the guardian, waits for the proxy to die by any means,
+// SIGKILL included, and then stops the processor if it still runs this
+// container's firmware: kill -9 never leaves firmware running.
+
+#ifndef RP_PROXY_H
+#define RP_PROXY_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "rproc.h"
+
+#define RP_PROXY_TICK_MS 50        // state polling period while running
+#define RP_PROXY_START_TIMEOUT 10000  // ms for "running" after a start write
+
+struct rp_proxy_cfg {
+  const char *id;
+  int sandbox;              // a pod sandbox: nothing to start
+  struct rp_rproc proc;     // dev and name of the processor
+  int ctl;                  // listening control socket
+  int sync;                 // read end: create's commit byte (EOF = abandon)
+  int statedir;             // directory fd, for the exit file
+  int logfd;                // tty to relay, or -1
+  int trace;                // relay trace0
+  char *title;              // argv area to rename the process in ps, or NULL
+  size_t title_cap;
+};
+
+// Run the proxy; returns its exit code (the caller _exits with it).
+int rp_proxy_run(const struct rp_proxy_cfg *c);
+
+// The guardian: block until every write end of death_rd is closed, then stop
+// processor dev if it runs firmware named in <statedir>/state.json.
+int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *title, size_t cap);
+
+// Stop p while it runs firmware fw (by name); 1 if it was stopped, 0 if it
+// ran something else or nothing, negative on failure. Takes the claims lock.
+int rp_proxy_stop_ours(const struct rp_rproc *p, const char *fw, struct rp_err *e);
+
+// The control protocol (SOCK_SEQPACKET, one message each way):
+//   "start <firmware name>"  ->  "ok" | "err <sentence>"
+#define RP_PROXY_MSG 640
+
+#endif

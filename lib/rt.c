@@ -1,0 +1,261 @@
+// rt.c - start, kill, delete and state (see rt.h; create is in create.c)
+
+#include "rt.h"
+#include "fs.h"
+#include "hooks.h"
+#include "json.h"
+#include "log.h"
+#include "path.h"
+#include "proc.h"
+#include "proxy.h"
+#include "resolve.h"
+#include "sock.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct rp_spec spec;  // a container's saved config, for hooks and state
+static struct rp_state cur;  // the container the operation works on
+
+void rp_rt_stage_owner(const struct rp_state *st, char *buf, size_t cap)
+{
+  rp_fmt(buf, cap, "remoteproc-runtime/%s", st->key);
+}
+
+// Read and lock the state of id; the returned lock fd must be closed.
+static int open_locked(const struct rp_rt *rt, const char *id, struct rp_state *st, struct rp_err *e)
+{
+  int r = rp_state_read(rt->root, id, st, e);
+  if (r) return r;
+  int lock = rp_state_lock(st, e);
+  if (lock < 0) return lock;
+  r = rp_state_read(rt->root, id, st, e);  // it may have changed while we waited
+  if (r) {
+    close(lock);
+    return r;
+  }
+  return lock;
+}
+
+static int stage(struct rp_state *st, struct rp_err *e)
+{
+  char owner[256], canon[1024];
+  int fd = rp_resolve_open(st->rootfs, st->fw_resolved, canon, sizeof(canon), e);
+  if (fd < 0) return rp_errwrap(e, "firmware");
+  rp_rt_stage_owner(st, owner, sizeof(owner));
+  int r = rp_stage_copy(fd, owner, rp_path_base(canon), st->fw_staged, sizeof(st->fw_staged), e);
+  close(fd);
+  return r;
+}
+
+static int not_startable(const struct rp_state *st, enum rp_status s, struct rp_err *e)
+{
+  if (s == RP_ST_RUNNING) return rp_errf(e, EBUSY, "container %s is already running", st->id);
+  if (s == RP_ST_CREATING) return rp_errf(e, EBUSY, "container %s is still being created", st->id);
+  return rp_errf(e, EINVAL, "container %s is stopped: it cannot be started again (delete and "
+                 "create it)", st->id);
+}
+
+int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
+{
+  char msg[RP_PROXY_MSG];
+  int lock = open_locked(rt, id, &cur, e), fd = -1, r = 0;
+  if (lock < 0) return lock;
+  enum rp_status s = rp_state_status(&cur);
+  if (s != RP_ST_CREATED || strcmp(cur.phase, "created")) r = not_startable(&cur, s, e);
+  if (!r && !cur.sandbox) r = stage(&cur, e);
+  if (!r) r = rp_state_write(&cur, e);  // the guardian learns the firmware name here
+  int dirfd = r ? -1 : open(cur.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (!r && (fd = rp_sock_connect(dirfd, "ctl", e)) < 0)
+    r = rp_errf(e, ESRCH, "container %s is not running: its process is gone", id);
+  if (!r && (rp_fmt(msg, sizeof(msg), "start %s", cur.fw_staged) ||
+             send(fd, msg, strlen(msg), MSG_NOSIGNAL) < 0))
+    r = rp_errf(e, EIO, "cannot reach the process of container %s: %s", id, strerror(errno));
+  if (dirfd >= 0) close(dirfd);
+  close(lock);
+  if (r && fd >= 0) close(fd);
+  return r ? r : fd;
+}
+
+static void poststart(const struct rp_state *st)
+{
+  char json[16384];
+  struct rp_err e;
+  if (rp_spec_load(st->dir, &spec, NULL) || !spec.nhook[RP_HOOK_POSTSTART]) return;
+  rp_rt_state_json(st, json, sizeof(json), 0);
+  if (rp_hooks_run(&spec, RP_HOOK_POSTSTART, json, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
+}
+
+int rp_rt_start_finish(const struct rp_rt *rt, const char *id, int fd, struct rp_err *e)
+{
+  char reply[RP_PROXY_MSG], owner[256];
+  ssize_t n = recv(fd, reply, sizeof(reply) - 1, MSG_DONTWAIT);
+  close(fd);
+  reply[n > 0 ? n : 0] = 0;
+  int lock = open_locked(rt, id, &cur, e);
+  if (lock < 0) return lock;
+  int r = 0;
+  if (!strcmp(reply, "ok")) {
+    rp_strlcpy(cur.phase, "started", sizeof(cur.phase));
+  } else {
+    r = rp_errf(e, EIO, "%s", n > 4 ? reply + 4 : "the container's process died while starting");
+    rp_rt_stage_owner(&cur, owner, sizeof(owner));
+    rp_stage_remove(owner, NULL);
+    cur.fw_staged[0] = 0;
+  }
+  int w = rp_state_write(&cur, r ? NULL : e);
+  close(lock);
+  if (!r && !w) poststart(&cur);
+  return r ? r : w;
+}
+
+int rp_rt_start(const struct rp_rt *rt, const char *id, struct rp_err *e)
+{
+  int fd = rp_rt_start_send(rt, id, e);
+  if (fd < 0) return fd;
+  struct pollfd p = {fd, POLLIN, 0};
+  int n;
+  do n = poll(&p, 1, RP_START_TIMEOUT_MS);
+  while (n < 0 && errno == EINTR);
+  if (n == 0) {
+    close(fd);
+    return rp_errf(e, ETIMEDOUT, "container %s: the processor did not confirm its start within %d s",
+                   id, RP_START_TIMEOUT_MS / 1000);
+  }
+  return rp_rt_start_finish(rt, id, fd, e);
+}
+
+static struct rp_rproc proc_of(const struct rp_state *st)
+{
+  struct rp_rproc p = {0};
+  rp_strlcpy(p.dev, st->proc_dev, sizeof(p.dev));
+  rp_strlcpy(p.name, st->proc_name, sizeof(p.name));
+  return p;
+}
+
+// SIGKILL leaves the processor to us: firmware must never outlive kill -9.
+static int hard_kill(const struct rp_state *st, struct rp_err *e)
+{
+  if (st->pid > 0 && rp_proc_alive(st->pid, st->pid_start)) kill(st->pid, SIGKILL);
+  if (st->sandbox || !st->fw_staged[0]) return 0;
+  struct rp_rproc p = proc_of(st);
+  int r = rp_proxy_stop_ours(&p, st->fw_staged, e);
+  return r < 0 ? r : 0;
+}
+
+int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct rp_err *e)
+{
+  int lock = open_locked(rt, id, &cur, e), r = 0;
+  if (lock < 0) return lock;
+  enum rp_status s = rp_state_status(&cur);
+  if (s != RP_ST_CREATED && s != RP_ST_RUNNING) {
+    if (sig == SIGKILL) hard_kill(&cur, NULL);  // whatever is left still gets stopped
+    r = all ? 0 : rp_errf(e, ESRCH, "cannot signal container %s: container not running", id);
+  } else if (sig == SIGKILL) {
+    r = hard_kill(&cur, e);
+  } else if (kill(cur.pid, sig)) {
+    r = rp_errf(e, errno, "cannot signal container %s: %s", id, strerror(errno));
+  }
+  close(lock);
+  return r;
+}
+
+static void wait_gone(const struct rp_state *st)
+{
+  struct timespec t = {0, 5 * 1000 * 1000};
+  for (int i = 0; i < 400 && rp_proc_alive(st->pid, st->pid_start); i++) nanosleep(&t, NULL);
+}
+
+static void poststop(struct rp_state *st)
+{
+  char json[16384];
+  struct rp_err e;
+  if (rp_spec_load(st->dir, &spec, NULL) || !spec.nhook[RP_HOOK_POSTSTOP]) return;
+  rp_rt_state_json(st, json, sizeof(json), 0);
+  if (rp_hooks_run(&spec, RP_HOOK_POSTSTOP, json, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
+}
+
+int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
+{
+  char owner[256];
+  int r = hard_kill(st, e);
+  wait_gone(st);
+  if (!st->sandbox) {
+    rp_rt_stage_owner(st, owner, sizeof(owner));
+    if (!r) r = rp_stage_remove(owner, e);
+    int lock = rp_claim_lock(NULL);
+    if (st->proc_dev[0]) rp_claim_drop(st->proc_dev, st->id, NULL);
+    rp_claim_unlock(lock);
+  }
+  poststop(st);
+  int rm = rp_fs_rmtree(st->dir, r ? NULL : e);
+  (void)rt;
+  return r ? r : rm;
+}
+
+int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_err *e)
+{
+  struct rp_state loc = {0};
+  int lock = open_locked(rt, id, &cur, e);
+  if (lock == -ENOENT && force) {  // gone, or a directory without state: clean quietly
+    if (!rp_state_locate(rt->root, id, &loc, NULL)) rp_fs_rmtree(loc.dir, NULL);
+    rp_errclear(e);
+    return 0;
+  }
+  if (lock < 0) return lock;
+  enum rp_status s = rp_state_status(&cur);
+  int r = 0;
+  if (!force && (s == RP_ST_RUNNING || s == RP_ST_CREATING))
+    r = rp_errf(e, EBUSY, "cannot delete container %s that is not stopped: %s", id, rp_status_name(s));
+  if (!r) r = rp_rt_destroy(rt, &cur, e);
+  close(lock);
+  return r;
+}
+
+static void annotations(struct rp_jw *w, const struct rp_state *st)
+{
+  char exit_reason[200], v[240];
+  int code;
+  rp_jw_key(w, "annotations");
+  rp_jw_obj(w);
+  if (!rp_spec_load(st->dir, &spec, NULL))
+    for (int i = 0; i < spec.nann; i++)
+      if (strncmp(spec.ann_key[i], "remoteproc.", 11)) rp_jw_kstr(w, spec.ann_key[i], spec.ann_val[i]);
+  if (!st->sandbox) {
+    rp_jw_kstr(w, "remoteproc.name", st->proc_name);
+    rp_jw_kstr(w, "remoteproc.device", st->proc_dev);
+    rp_jw_kstr(w, "remoteproc.resolved-path", st->fw_resolved);
+    if (st->fw_staged[0]) rp_jw_kstr(w, "remoteproc.firmware", st->fw_staged);
+  }
+  if (rp_state_exit(st, &code, exit_reason, sizeof(exit_reason)) == 0) {
+    rp_fmt(v, sizeof(v), "%d %s", code, exit_reason);
+    rp_jw_kstr(w, "remoteproc.exit", v);
+  }
+  rp_jw_end(w);
+}
+
+int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int indent)
+{
+  struct rp_jw w;
+  enum rp_status s = rp_state_status(st);
+  rp_jw_init(&w, buf, cap, indent);
+  rp_jw_obj(&w);
+  rp_jw_kstr(&w, "ociVersion", "1.2.0");
+  rp_jw_kstr(&w, "id", st->id);
+  rp_jw_kstr(&w, "status", rp_status_name(s));
+  rp_jw_kint(&w, "pid", s == RP_ST_STOPPED ? 0 : st->pid);
+  rp_jw_kstr(&w, "bundle", st->bundle);
+  rp_jw_kstr(&w, "rootfs", st->rootfs);
+  rp_jw_kstr(&w, "created", st->created);
+  rp_jw_kstr(&w, "owner", "");
+  annotations(&w, st);
+  rp_jw_end(&w);
+  return rp_jw_finish(&w);
+}

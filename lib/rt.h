@@ -1,0 +1,61 @@
+// rt.h - the runtime: OCI operations on remote processors
+//
+// Used in-process by both the remoteproc-runtime CLI and the containerd
+// shim, so containers created by either show up in the other's store.
+// See runtime-spec runtime.md for the lifecycle this implements.
+
+#ifndef RP_RT_H
+#define RP_RT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "spec.h"
+#include "state.h"
+
+#define RP_START_TIMEOUT_MS 120000   // waiting for the proxy's start reply
+
+struct rp_rt {
+  char root[2048];    // state directory (--root)
+  char *title;        // argv area the proxy renames itself in, or NULL
+  size_t title_cap;
+};
+
+struct rp_create {
+  const char *id, *bundle;
+  const char *pid_file;        // NULL: none
+  const char *console_socket;  // NULL: the proxy inherits stdio
+  int stdio[3];                // the proxy's stdin/out/err; -1 = ours
+  int no_guardian;             // tests only: no sibling stopping the processor
+};
+
+// create: validate the bundle, claim the processor, fork the proxy (and its
+// guardian), run prestart/createRuntime hooks, write the pid file.
+int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, struct rp_err *e);
+
+// start, in two halves so a poll loop can wait for the reply: send stages the
+// firmware and asks the proxy to start (returns the socket to wait on),
+// finish reads the reply and records the outcome.
+int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e);
+int rp_rt_start_finish(const struct rp_rt *rt, const char *id, int fd, struct rp_err *e);
+int rp_rt_start(const struct rp_rt *rt, const char *id, struct rp_err *e);
+
+// kill: TERM/INT/HUP/QUIT ask the proxy to stop the processor; KILL kills
+// the proxy and stops the processor here. all: no error when not running.
+int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct rp_err *e);
+
+// delete: refuses a running container unless force; force of an unknown id
+// succeeds. Stops the processor, removes staged firmware, claim and state.
+int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_err *e);
+
+// OCI state JSON of st (status derived live) into buf.
+int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int indent);
+
+// Staged firmware owner directory of a container: "remoteproc-runtime/<key>".
+void rp_rt_stage_owner(const struct rp_state *st, char *buf, size_t cap);
+
+// Clean what a container left (processor, staged firmware, claim, state);
+// the shim's cleanup after a dead shim uses it too.
+int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e);
+
+#endif

@@ -1,0 +1,228 @@
+// state.c - the container store (see state.h)
+
+#include "state.h"
+#include "dir.h"
+#include "fs.h"
+#include "json.h"
+#include "num.h"
+#include "path.h"
+#include "proc.h"
+#include "sha256.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#define STATE_TEXT 12288
+
+int rp_state_valid_id(const char *id, struct rp_err *e)
+{
+  size_t n = strlen(id);
+  if (!n) return rp_errf(e, EINVAL, "container id is empty");
+  if (n > RP_ID_MAX) return rp_errf(e, EINVAL, "container id is longer than %d characters", RP_ID_MAX);
+  for (size_t i = 0; i < n; i++) {
+    char c = id[i];
+    int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (alnum || (i && strchr("_.+-", c) && c)) continue;
+    return rp_errf(e, EINVAL, "invalid container id \"%.64s%s\": use letters, digits and _.+- "
+                   "(not first)", id, n > 64 ? "..." : "");
+  }
+  return 0;
+}
+
+int rp_state_default_root(char *buf, size_t cap, struct rp_err *e)
+{
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+  int r = geteuid() == 0 || !xdg || !*xdg ? rp_path(buf, cap, "run/remoteproc-runtime")
+                                          : rp_fmt(buf, cap, "%s/remoteproc-runtime", xdg);
+  return r ? rp_errf(e, ENAMETOOLONG, "state directory path too long") : 0;
+}
+
+int rp_state_locate(const char *root, const char *id, struct rp_state *st, struct rp_err *e)
+{
+  int r = rp_state_valid_id(id, e);
+  if (r) return r;
+  if (strlen(id) <= RP_STATE_KEY_MAX) {
+    rp_strlcpy(st->key, id, sizeof(st->key));
+  } else {
+    char hex[65];
+    rp_sha256_hex(id, strlen(id), hex);
+    rp_fmt(st->key, sizeof(st->key), "~%s", hex);
+  }
+  rp_strlcpy(st->id, id, sizeof(st->id));
+  if (root[0] != '/') return rp_errf(e, EINVAL, "state root %s is not an absolute path", root);
+  if (rp_path_join(st->dir, sizeof(st->dir), root, st->key))
+    return rp_errf(e, ENAMETOOLONG, "state directory path too long");
+  return 0;
+}
+
+static void put(struct rp_jw *w, const char *k, const char *v) { rp_jw_kstr(w, k, v); }
+
+int rp_state_write(const struct rp_state *st, struct rp_err *e)
+{
+  static char text[STATE_TEXT];
+  char path[RP_PATH_MAX];
+  struct rp_jw w;
+  rp_jw_init(&w, text, sizeof(text), 0);
+  rp_jw_obj(&w);
+  put(&w, "id", st->id), put(&w, "bundle", st->bundle), put(&w, "rootfs", st->rootfs);
+  put(&w, "fw", st->fw), put(&w, "fw_resolved", st->fw_resolved), put(&w, "fw_staged", st->fw_staged);
+  put(&w, "processor", st->proc_name), put(&w, "device", st->proc_dev), put(&w, "log", st->log);
+  put(&w, "phase", st->phase), put(&w, "created", st->created);
+  rp_jw_kbool(&w, "sandbox", st->sandbox);
+  rp_jw_kint(&w, "pid", st->pid), rp_jw_kint(&w, "creator", st->creator);
+  rp_jw_kint(&w, "pid_start", (long long)st->pid_start);
+  rp_jw_kint(&w, "creator_start", (long long)st->creator_start);
+  rp_jw_end(&w);
+  int n = rp_jw_finish(&w);
+  if (n < 0) return rp_errf(e, E2BIG, "state of container %s is too large", st->id);
+  if (rp_path_join(path, sizeof(path), st->dir, "state.json")) return rp_errf(e, ENAMETOOLONG, "path too long");
+  return rp_fs_write_atomic(path, text, (size_t)n, 0600, e);
+}
+
+static int field(const struct rp_json *j, const char *key, char *buf, size_t cap)
+{
+  int t = rp_json_get(j, 0, key);
+  if (t < 0) {
+    buf[0] = 0;
+    return 0;
+  }
+  return rp_json_str(j, t, buf, cap) < 0 ? -1 : 0;
+}
+
+static int number(const struct rp_json *j, const char *key, unsigned long long *out)
+{
+  long long v;
+  int t = rp_json_get(j, 0, key);
+  if (t < 0 || rp_json_int(j, t, &v) || v < 0) return -1;
+  *out = (unsigned long long)v;
+  return 0;
+}
+
+static int decode(const char *text, size_t len, struct rp_state *st)
+{
+  jsmntok_t toks[64];
+  struct rp_json j;
+  unsigned long long pid, creator;
+  if (rp_json_parse(&j, "state.json", text, len, toks, 64, NULL)) return -1;
+  int bad = field(&j, "bundle", st->bundle, sizeof(st->bundle)) |
+            field(&j, "rootfs", st->rootfs, sizeof(st->rootfs)) | field(&j, "fw", st->fw, sizeof(st->fw)) |
+            field(&j, "fw_resolved", st->fw_resolved, sizeof(st->fw_resolved)) |
+            field(&j, "fw_staged", st->fw_staged, sizeof(st->fw_staged)) |
+            field(&j, "processor", st->proc_name, sizeof(st->proc_name)) |
+            field(&j, "device", st->proc_dev, sizeof(st->proc_dev)) |
+            field(&j, "log", st->log, sizeof(st->log)) | field(&j, "phase", st->phase, sizeof(st->phase)) |
+            field(&j, "created", st->created, sizeof(st->created)) | number(&j, "pid", &pid) |
+            number(&j, "creator", &creator) | number(&j, "pid_start", &st->pid_start) |
+            number(&j, "creator_start", &st->creator_start);
+  int sb = rp_json_get(&j, 0, "sandbox");
+  if (bad || sb < 0 || rp_json_bool(&j, sb, &st->sandbox)) return -1;
+  st->pid = (int)pid;
+  st->creator = (int)creator;
+  return 0;
+}
+
+int rp_state_read(const char *root, const char *id, struct rp_state *st, struct rp_err *e)
+{
+  static char text[STATE_TEXT];
+  char path[RP_PATH_MAX];
+  memset(st, 0, sizeof(*st));
+  int r = rp_state_locate(root, id, st, e);
+  if (r) return r;
+  if (rp_path_join(path, sizeof(path), st->dir, "state.json")) return rp_errf(e, ENAMETOOLONG, "path too long");
+  int n = rp_fs_read(path, text, sizeof(text), e);
+  if (n == -ENOENT || n == -ENOTDIR) return rp_errf(e, ENOENT, "container %s does not exist", id);
+  if (n < 0) return n;
+  if (decode(text, (size_t)n, st))
+    return rp_errf(e, EINVAL, "state of container %s is damaged (%s)", id, path);
+  return 0;
+}
+
+int rp_state_lock(const struct rp_state *st, struct rp_err *e)
+{
+  int fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return rp_errf(e, ENOENT, "container %s does not exist", st->id);
+    return rp_errf(e, errno, "cannot open %s: %s", st->dir, strerror(errno));
+  }
+  while (flock(fd, LOCK_EX) < 0)
+    if (errno != EINTR) {
+      int err = errno;
+      close(fd);
+      return rp_errf(e, err, "cannot lock container %s: %s", st->id, strerror(err));
+    }
+  return fd;
+}
+
+static int processor_runs(const struct rp_state *st)
+{
+  struct rp_rproc p = {0};
+  char fw[RP_FW_NAME_MAX];
+  rp_strlcpy(p.dev, st->proc_dev, sizeof(p.dev));
+  int s = rp_rproc_state(&p, NULL);
+  if (s < 0) return 1;  // sysfs unreadable: trust the live proxy
+  if (s != RP_RS_RUNNING && s != RP_RS_ATTACHED) return 0;
+  return rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) < 0 || !strcmp(fw, st->fw_staged);
+}
+
+enum rp_status rp_state_status(const struct rp_state *st)
+{
+  if (!strcmp(st->phase, "creating"))
+    return rp_proc_alive(st->creator, st->creator_start) ? RP_ST_CREATING : RP_ST_STOPPED;
+  if (!rp_proc_alive(st->pid, st->pid_start)) return RP_ST_STOPPED;
+  if (strcmp(st->phase, "started")) return RP_ST_CREATED;
+  return st->sandbox || processor_runs(st) ? RP_ST_RUNNING : RP_ST_STOPPED;
+}
+
+const char *rp_status_name(enum rp_status s)
+{
+  static const char *const n[] = {"creating", "created", "running", "stopped"};
+  return (unsigned)s < 4 ? n[s] : "unknown";
+}
+
+int rp_state_exit(const struct rp_state *st, int *code, char *reason, size_t cap)
+{
+  char path[RP_PATH_MAX], buf[256];
+  unsigned long long v;
+  const char *rest;
+  if (rp_path_join(path, sizeof(path), st->dir, "exit") || rp_fs_read(path, buf, sizeof(buf), NULL) < 0)
+    return -ENOENT;
+  if (rp_num_prefix(buf, 255, &v, &rest) || *rest != ' ') return -ENOENT;
+  *code = (int)v;
+  rp_strlcpy(reason, rest + 1, cap);
+  reason[strcspn(reason, "\n")] = 0;
+  return 0;
+}
+
+int rp_state_each(const char *root, int (*fn)(const struct rp_state *, void *), void *arg,
+                  struct rp_err *e)
+{
+  static struct rp_state st;
+  static char id[RP_ID_MAX + 1], full[STATE_TEXT];
+  struct rp_dir d;
+  int r = rp_dir_open(&d, AT_FDCWD, root);
+  if (r == -ENOENT) return 0;
+  if (r) return rp_errf(e, -r, "cannot list %s: %s", root, strerror(-r));
+  for (const char *name; !r && (name = rp_dir_next(&d));) {
+    char path[RP_PATH_MAX];
+    if (name[0] == '.') continue;
+    if (name[0] != '~') {
+      rp_strlcpy(id, name, sizeof(id));
+    } else {  // a hashed key: the id is inside state.json
+      struct rp_json j;
+      jsmntok_t t[64];
+      int n = rp_path_join(path, sizeof(path), root, name) ? -1 : 0;
+      if (!n) n = rp_path_join(path, sizeof(path), path, "state.json") ? -1 : 0;
+      if (!n) n = rp_fs_read(path, full, sizeof(full), NULL);
+      if (n < 0 || rp_json_parse(&j, "state.json", full, (size_t)n, t, 64, NULL) ||
+          rp_json_str(&j, rp_json_get(&j, 0, "id"), id, sizeof(id)) < 0)
+        continue;
+    }
+    if (rp_state_read(root, id, &st, NULL) == 0) r = fn(&st, arg);
+  }
+  rp_dir_close(&d);
+  return r;
+}
