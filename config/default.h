@@ -6,7 +6,7 @@
 #define CFG_PROFILE "default"
 
 #define CFG_RUNTIME 1   // applet remoteproc-runtime (OCI runtime CLI)
-#define CFG_SHIM 0      // applet containerd-shim-remoteproc-v1
+#define CFG_SHIM 1      // applet containerd-shim-remoteproc-v1
 #define CFG_RPROC 1     // applet rproc (board helper, boot-time launch)
 
 #define CFG_JSON_LOG 1  // --log-format json

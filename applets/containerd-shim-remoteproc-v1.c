@@ -1,0 +1,208 @@
+// containerd-shim-remoteproc-v1.c - containerd runtime v2 shim, runtime
+// name io.containerd.remoteproc.v1. containerd calls it with Go-style flags
+// and an action: `start` (print the socket address, leave a server behind),
+// `delete` (clean up after a dead shim), `-info`, `-v`.
+// See https://github.com/containerd/containerd/blob/main/core/runtime/v2/README.md
+
+#include "applet.h"
+#include "fs.h"
+#include "path.h"
+#include "proc.h"
+#include "shim.h"
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: containerd-shim-remoteproc-v1 -namespace NS -id ID -address ADDR [FLAGS] start|delete\n"
+    "       containerd-shim-remoteproc-v1 -info | -v\n"
+    "\n"
+    "containerd runs this shim for the runtime io.containerd.remoteproc.v1; people do not.\n"
+    "Flags: -namespace -id -address -publish-binary -bundle -debug -socket (serve on a path)\n";
+
+static struct rp_shim_opts o;
+static struct rp_err err;
+static unsigned char in[1 << 20], out[4096];
+static char strings[4096];
+
+enum { F_NS = 1, F_ID, F_ADDR, F_PUB, F_BUNDLE, F_DEBUG, F_SOCKET, F_DEBUGSOCK, F_VERSION, F_INFO, F_HELP };
+
+static const struct rp_option flags[] = {
+    {"namespace", 0, RP_OPT_VALUE, F_NS},     {"id", 0, RP_OPT_VALUE, F_ID},
+    {"address", 0, RP_OPT_VALUE, F_ADDR},     {"publish-binary", 0, RP_OPT_VALUE, F_PUB},
+    {"bundle", 0, RP_OPT_VALUE, F_BUNDLE},    {"debug", 0, RP_OPT_FLAG, F_DEBUG},
+    {"socket", 0, RP_OPT_VALUE, F_SOCKET},    {"debug-socket", 0, RP_OPT_VALUE, F_DEBUGSOCK},
+    {"v", 0, RP_OPT_FLAG, F_VERSION},         {"version", 0, RP_OPT_FLAG, F_VERSION},
+    {"info", 0, RP_OPT_FLAG, F_INFO},         {"help", 'h', RP_OPT_FLAG, F_HELP},
+    {0},
+};
+
+// stdin, bounded; the rest is drained so the writer never blocks.
+static size_t read_stdin(void)
+{
+  size_t n = 0;
+  if (isatty(0)) return 0;
+  for (;;) {
+    char sink[4096];
+    ssize_t r = n < sizeof(in) ? read(0, in + n, sizeof(in) - n) : read(0, sink, sizeof(sink));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return n;
+    if (n < sizeof(in)) n += (size_t)r;
+  }
+}
+
+static int write_out(const void *p, size_t n)
+{
+  return rp_fs_write_all(1, p, n) ? RP_EXIT_FAIL : RP_EXIT_OK;
+}
+
+static int do_info(void)
+{
+  size_t n = read_stdin();
+  int len = rp_shim_info(in, n, out, sizeof(out));
+  if (len < 0) die(RP_EXIT_FAIL, "cannot encode runtime info");
+  return write_out(out, (size_t)len);
+}
+
+static void need_ids(void)
+{
+  if (!o.ns || !*o.ns) die(RP_EXIT_USAGE, "shim namespace cannot be empty");
+  if (!o.id || !*o.id) die(RP_EXIT_USAGE, "shim id cannot be empty");
+  if (rp_state_valid_id(o.id, &err)) die_err(&err);
+}
+
+// Move an option string out of argv, which the server reuses as its title.
+static void own(const char **p)
+{
+  static char buf[8192];
+  static size_t used;
+  size_t n = *p ? strlen(*p) + 1 : 0;
+  if (!n || used + n > sizeof(buf)) return;
+  *p = memcpy(buf + used, *p, n);
+  used += n;
+}
+
+// The long-lived server: own session, stdio off containerd's start pipe.
+static _Noreturn void server(int lfd, const char *address, char *title, size_t cap)
+{
+  const char **opts[] = {&o.ns, &o.id, &o.grpc, &o.publish_bin, &o.bundle, &o.ttrpc, &o.socket_dir};
+  for (unsigned i = 0; i < sizeof(opts) / sizeof(*opts); i++) own(opts[i]);
+  int log = open("log", O_WRONLY | O_NONBLOCK | O_CLOEXEC);  // the bundle's log FIFO
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  setsid();
+  dup2(null, 0);
+  dup2(log >= 0 ? log : null, 1);
+  dup2(log >= 0 ? log : null, 2);
+  if (title && cap > 1) {
+    memset(title, 0, cap);
+    rp_fmt(title, cap, "containerd-shim-remoteproc-v1 -namespace %s -id %s", o.ns, o.id);
+  }
+  int code = rp_shim_serve(&o, lfd, title, cap);
+  unlink(address + 7);
+  _exit(code);
+}
+
+static int print_address(const char *address, int bootstrap)
+{
+  if (!bootstrap) {
+    printf("%s", address);
+    return fflush(stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
+  }
+  int n = rp_shim_bootstrap_result(address, out, sizeof(out));
+  if (n < 0) die(RP_EXIT_FAIL, "cannot encode the bootstrap result");
+  return write_out(out, (size_t)n);  // protobuf: no newline after it
+}
+
+static int do_start(char *title, size_t cap)
+{
+  char cwd[RP_PATH_MAX], group[256], address[256], file[RP_PATH_MAX];
+  int existing, boot = rp_shim_bootstrap(in, read_stdin(), &o, strings, sizeof(strings));
+  need_ids();
+  if (!o.bundle) o.bundle = getcwd(cwd, sizeof(cwd));
+  if (!o.bundle) die(RP_EXIT_FAIL, "cannot find the bundle directory: %s", strerror(errno));
+  if (!o.grpc || !*o.grpc) die(RP_EXIT_USAGE, "containerd address (-address) cannot be empty");
+  if (!o.ttrpc) o.ttrpc = getenv("TTRPC_ADDRESS");
+  rp_shim_group(o.bundle, o.id, group, sizeof(group));
+  if (rp_shim_address(o.grpc, o.ns, group, o.socket_dir ? o.socket_dir : RP_SHIM_SOCKET_DIR, address,
+                      sizeof(address), &err))
+    die_err(&err);
+  int lfd = rp_shim_listen(address, &existing, &err);
+  if (lfd < 0 && !existing) die_err(&err);
+  if (!existing) {
+    pid_t pid = fork();
+    if (pid < 0) die(RP_EXIT_FAIL, "cannot fork the shim server: %s", strerror(errno));
+    if (pid == 0) server(lfd, address, title, cap);
+    close(lfd);
+  }
+  // containerd 1.6/1.7 find a running shim again only through this file.
+  if (rp_path_join(file, sizeof(file), o.bundle, "address") ||
+      rp_fs_write_atomic(file, address, strlen(address), 0644, &err))
+    die(RP_EXIT_FAIL, "cannot write the address file: %s", err.msg);
+  return print_address(address, boot);
+}
+
+static int do_delete(void)
+{
+  char cwd[RP_PATH_MAX];
+  if (!o.id || !*o.id) die(RP_EXIT_USAGE, "shim id cannot be empty");
+  if (!o.bundle) o.bundle = getcwd(cwd, sizeof(cwd));
+  int n = rp_shim_cleanup(&o, out, sizeof(out), &err);
+  if (n < 0) die_err(&err);
+  return write_out(out, (size_t)n);
+}
+
+// No action: serve on -socket PATH (for people and tests; containerd never does this).
+static int do_serve(const char *socket, char *title, size_t cap)
+{
+  char address[256];
+  int existing;
+  if (!socket) die_usage("missing action (start or delete), or -socket to serve on");
+  if (!o.ns) o.ns = "default";
+  if (!o.ttrpc) o.ttrpc = getenv("TTRPC_ADDRESS");
+  rp_fmt(address, sizeof(address), "unix://%s", socket);
+  int lfd = rp_shim_listen(address, &existing, &err);
+  if (lfd < 0) die(RP_EXIT_FAIL, "%s", existing ? "a shim already serves that socket" : err.msg);
+  int code = rp_shim_serve(&o, lfd, title, cap);
+  unlink(socket);
+  return code;
+}
+
+int shim_main(int argc, char **argv)
+{
+  struct rp_getopt g;
+  const char *socket = NULL;
+  int rc, info = 0;
+  rp_getopt_init(&g, argc, argv, 1, flags, RP_OPT_INORDER | RP_OPT_GOSTYLE);
+  while ((rc = rp_getopt_next(&g)) != RP_OPT_END) {
+    if (rc == RP_OPT_EUNKNOWN) continue;  // newer containerd flags: ignore, as upstream does
+    if (rc < 0) die_opt(&g, rc);
+    switch (rc) {
+    case F_NS: o.ns = g.arg; break;
+    case F_ID: o.id = g.arg; break;
+    case F_ADDR: o.grpc = g.arg; break;
+    case F_PUB: o.publish_bin = g.arg; break;
+    case F_BUNDLE: o.bundle = g.arg; break;
+    case F_DEBUG: o.debug = !g.arg || !strcmp(g.arg, "true"); break;
+    case F_SOCKET: socket = g.arg; break;
+    case F_VERSION:
+      printf("containerd-shim-remoteproc-v1:\n  Version:  %s\n  Revision: %s\n", RP_VERSION, RP_REVISION);
+      return 0;
+    case F_INFO: info = 1; break;
+    case F_HELP: return fputs(usage, stdout) < 0;
+    }
+  }
+  if (info) return do_info();
+  if (o.debug) rp_log_set_level(RP_LOG_DEBUG);
+  char *title = argv[0];
+  size_t cap = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
+  const char *action = g.ind < argc ? argv[g.ind] : NULL;
+  if (action && !strcmp(action, "start")) return do_start(title, cap);
+  if (action && !strcmp(action, "delete")) return do_delete();
+  if (action) die_usage("unknown action %s", action);
+  return do_serve(socket, title, cap);
+}
