@@ -1,0 +1,110 @@
+#!/bin/sh
+# kernel-build.sh - build what the kernel test tier boots (after kernel-fetch.sh).
+#
+#   scripts/kernel-build.sh
+#
+# 1. points the unpacked arm64 headers at their common tree (the one
+#    absolute `include` in their Makefile) and cross-builds tests/kernel/
+#    rprocsim.c out of tree in build/kernel/mod/;
+# 2. `make ARCH=arm64` in the repository root for build/arm64/rprocbox; when
+#    that fails the tier still runs, and the failure is one SKIP line;
+# 3. builds firmware fixtures with build/mkelf, and mkelf for arm64;
+# 4. packs build/kernel/initramfs.cpio.gz: busybox, the module, fixtures in
+#    /lib/firmware/rprocsim/, rprocbox and its applet links and mkelf in
+#    /usr/bin, the tests in /tests as in the repository (tests/testing.sh,
+#    tests/sysfs-conformance.sh, tests/kernel/...), tests/kernel/init as /init.
+#
+# Prints result lines (SKIP for a missing rprocbox) on stdout, progress on
+# stderr; exits non-zero when something the tier cannot do without failed.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+K=build/kernel
+unset DEB_BUILD_ARCH DEB_HOST_ARCH DEB_HOST_GNU_TYPE DEB_BUILD_GNU_TYPE
+note() { printf 'kernel-build: %s\n' "$*" >&2; }
+die() { note "$*"; exit 1; }
+
+[ -s "$K/fetch.env" ] || die "no $K/fetch.env: run scripts/kernel-fetch.sh first"
+# shellcheck disable=SC1090
+. "./$K/fetch.env"
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+# --- 1. the module ---------------------------------------------------------
+# The arm64 headers include the common ones by an absolute /usr/src path;
+# make -C runs in the headers directory, so a relative include works anywhere.
+sed -i 's|^include .*/\(linux-headers-[^/]*-common/Makefile\)$|include ../\1|' "$KHEADERS/Makefile" ||
+  die "cannot fix $KHEADERS/Makefile"
+mkdir -p "$K/mod" || exit 1
+for f in tests/kernel/rprocsim.c tests/kernel/Kbuild; do
+  cmp -s "$f" "$K/mod/${f##*/}" || cp "$f" "$K/mod/" || exit 1
+done
+if ! make -C "$KHEADERS" M="$TOP/$K/mod" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+     modules >"$K/module.log" 2>&1; then
+  sed 's/^/module.log| /' "$K/module.log" >&2
+  die "module build failed"
+fi
+# Warnings are errors for our own source.
+if grep -qE 'warning:|error:' "$K/module.log"; then
+  grep -E 'warning:|error:' "$K/module.log" | sed 's/^/module.log| /' >&2
+  die "module build has warnings"
+fi
+aarch64-linux-gnu-strip --strip-debug -o "$K/rprocsim.ko" "$K/mod/rprocsim.ko" || die "strip failed"
+
+# --- 2. rprocbox for arm64 ----------------------------------------------------
+rprocbox=
+if make -s -j"$JOBS" ARCH=arm64 >"$K/rprocbox.log" 2>&1 && [ -x build/arm64/rprocbox ]; then
+  rprocbox=build/arm64/rprocbox
+else
+  why=$(grep -m 1 -E 'error:|undefined reference|No rule|not found|Error [0-9]' "$K/rprocbox.log" |
+    sed 's/^.*: \([^:]*: [^:]*\)$/\1/' | cut -c 1-100)
+  missing="make ARCH=arm64 failed: ${why:-see $K/rprocbox.log}"
+  echo "SKIP: kernel: rprocbox arm64 build ($missing)"
+fi
+
+# --- 3. firmware fixtures -----------------------------------------------------
+make -s build/mkelf >"$K/mkelf.log" 2>&1 || { sed 's/^/mkelf.log| /' "$K/mkelf.log" >&2; die "build/mkelf failed"; }
+
+# mkelf for the guest too, for tests that make their own firmware there.
+if [ ! -x "$K/mkelf-arm64" ] || [ -n "$(find tests/fixtures/mkelf.c -newer "$K/mkelf-arm64")" ]; then
+  aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs -static -Os -s \
+    -o "$K/mkelf-arm64" tests/fixtures/mkelf.c 2>"$K/mkelf.log" ||
+    { sed 's/^/mkelf.log| /' "$K/mkelf.log" >&2; die "arm64 mkelf failed"; }
+fi
+
+# --- 4. initramfs ---------------------------------------------------------------
+S=$K/initramfs
+rm -rf "$S" && mkdir -p "$S/bin" "$S/lib/modules" "$S/lib/firmware/rprocsim" "$S/usr/bin" \
+  "$S/tests/kernel/guest" || exit 1
+cp "$BUSYBOX" "$S/bin/busybox" && ln -s busybox "$S/bin/sh" &&
+cp tests/kernel/init "$S/init" && chmod 755 "$S/init" &&
+cp "$K/rprocsim.ko" "$S/lib/modules/" && cp "$K/mkelf-arm64" "$S/usr/bin/mkelf" ||
+  die "cannot stage the initramfs"
+
+F=$S/lib/firmware/rprocsim
+build/mkelf "$F/trace.elf" && build/mkelf --no-rsc "$F/norsc.elf" || die "mkelf failed"
+cp "$F/trace.elf" "$F/corrupt.elf" && printf 'XELF' | dd of="$F/corrupt.elf" conv=notrunc 2>/dev/null &&
+head -c 100 "$F/trace.elf" > "$F/short.elf" || die "cannot make the corrupt fixtures"
+
+cp tests/kernel/run-guest.sh tests/kernel/lib.sh "$S/tests/kernel/" &&
+cp tests/testing.sh "$S/tests/" || die "cannot stage the tests"
+for f in tests/kernel/guest/*.sh; do
+  [ -f "$f" ] && { cp "$f" "$S/tests/kernel/guest/" || exit 1; }
+done
+[ -f tests/sysfs-conformance.sh ] && { cp tests/sysfs-conformance.sh "$S/tests/" || exit 1; }
+
+if [ -n "$rprocbox" ]; then
+  cp "$rprocbox" "$S/usr/bin/rprocbox" || exit 1
+  if [ -x scripts/applets.sh ]; then
+    applets=$(scripts/applets.sh default)
+  else
+    applets="remoteproc-runtime containerd-shim-remoteproc-v1 rproc"
+  fi
+  for a in $applets; do ln -s rprocbox "$S/usr/bin/$a" || exit 1; done
+else
+  printf '%s\n' "$missing" > "$S/tests/kernel/rprocbox-missing"
+fi
+
+(cd "$S" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
+  > "$K/initramfs.cpio.gz.tmp" && mv "$K/initramfs.cpio.gz.tmp" "$K/initramfs.cpio.gz" ||
+  die "cannot pack the initramfs"
+note "initramfs $(wc -c < "$K/initramfs.cpio.gz") bytes${rprocbox:+, with $rprocbox}"

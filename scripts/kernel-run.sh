@@ -1,0 +1,57 @@
+#!/bin/sh
+# kernel-run.sh - boot the kernel test tier's initramfs in qemu and report.
+#
+#   scripts/kernel-run.sh [TIMEOUT_SECONDS]     (default 90)
+#
+# Boots Debian's arm64 kernel (build/kernel/fetch.env) with
+# build/kernel/initramfs.cpio.gz under qemu-system-aarch64 (software
+# emulation; -nic none: no network, and no need for the NIC boot ROM), keeps the console in build/kernel/console.log and prints the
+# guest's PASS/FAIL/SKIP lines. qemu's exit status says nothing about the
+# guest: without the guest's end marker (hang, panic, timeout) the run is one
+# FAIL line, and the console tail goes to stderr.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+K=build/kernel
+LIMIT=${1:-90}
+MARKER=KERNEL-TIER-DONE
+note() { printf 'kernel-run: %s\n' "$*" >&2; }
+
+[ -s "$K/fetch.env" ] && [ -s "$K/initramfs.cpio.gz" ] || {
+  echo "FAIL: kernel: boot (no kernel or initramfs: run scripts/kernel-fetch.sh and kernel-build.sh)"
+  exit 1
+}
+# shellcheck disable=SC1090
+. "./$K/fetch.env"
+command -v qemu-system-aarch64 >/dev/null 2>&1 || {
+  echo "FAIL: kernel: boot (qemu-system-aarch64 not installed: scripts/deps.sh kernel)"
+  exit 1
+}
+
+raw=$K/console.raw
+start=$(date +%s)
+timeout -k 5 "$LIMIT" qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512 -smp 1 \
+  -nographic -no-reboot -nic none -kernel "$KIMAGE" -initrd "$K/initramfs.cpio.gz" \
+  -append 'console=ttyAMA0 panic=-1 quiet' </dev/null >"$raw" 2>&1
+rc=$?
+note "guest ran $(( $(date +%s) - start )) s (qemu status $rc)"
+tr -d '\r' < "$raw" > "$K/console.log"
+
+# Result lines up to the marker (the kernel log after it is for reading).
+sed -n "/^$MARKER\$/q;p" "$K/console.log" | grep -E '^(PASS|FAIL|SKIP): '
+if ! grep -q "^$MARKER\$" "$K/console.log"; then
+  last=$(sed -n 's/^== //p' "$K/console.log" | tail -n 1)
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    why="no end marker: guest still running after $LIMIT s${last:+, in $last}"
+  else
+    why="no end marker: guest stopped early (panic?)${last:+ in $last}, qemu status $rc"
+  fi
+  echo "FAIL: kernel: guest run ($why; console in $K/console.log)"
+  tail -n 40 "$K/console.log" | sed 's/^/console| /' >&2
+  exit 1
+fi
+if grep -q '^FAIL: ' "$K/console.log"; then
+  note "kernel log of the guest:"
+  sed -n "/^--- kernel log\$/,\$p" "$K/console.log" | tail -n 40 | sed 's/^/console| /' >&2
+fi
+exit 0

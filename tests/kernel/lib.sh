@@ -1,0 +1,101 @@
+# lib.sh - helpers for the guest test scripts (POSIX sh, busybox builtins).
+#
+# Sourced by tests/kernel/guest/*.sh. The same scripts run against the real
+# kernel (guest, RPROC_ROOT=/) and against the FUSE simulator on the host
+# (RPROC_ROOT=its mount point), so every path goes through $ROOT.
+#
+#   T=name                       result line prefix ("PASS: $T: ...")
+#   pass WHAT | fail WHAT | skip WHAT REASON
+#   check WHAT GOT WANT          PASS when equal, else FAIL (got X, want Y)
+#   put FILE TEXT                write TEXT with the echo builtin; prints "ok"
+#                                or the errno name of the failed write
+#   get FILE                     first line of FILE ("<missing>" if unreadable)
+#   wait_state DEV STATE SECS    poll DEV's state until STATE (0 on success)
+#   now_ms                       uptime in milliseconds
+#
+# Paths: $CLASS/remoteprocN (sysfs), $DBG/remoteprocN (kernel debugfs),
+# $SIM/remoteprocN (test controls), $FW (firmware directory).
+
+# shellcheck disable=SC2034
+ROOT=${RPROC_ROOT:-/}
+ROOT=${ROOT%/}
+CLASS=$ROOT/sys/class/remoteproc
+DBG=$ROOT/sys/kernel/debug/remoteproc
+SIM=$ROOT/sys/kernel/debug/rprocsim
+FW=$ROOT/lib/firmware
+: "${T:=$(basename "$0" .sh)}"
+FAILS=0
+
+pass() { echo "PASS: $T: $1"; }
+fail() { echo "FAIL: $T: $1"; FAILS=$((FAILS + 1)); }
+skip() { echo "SKIP: $T: $1 ($2)"; }
+
+check() {
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (got $2, want $3)"; fi
+}
+
+# errno name of an strerror text (glibc wording, as busybox prints it).
+errname() {
+  case "$1" in
+    *"Invalid argument") echo EINVAL ;;
+    *"Device or resource busy") echo EBUSY ;;
+    *"No such file or directory" | *"nonexistent directory") echo ENOENT ;;
+    *"Input/output error") echo EIO ;;
+    *"Permission denied") echo EACCES ;;
+    *"Operation not permitted") echo EPERM ;;
+    *"No such device") echo ENODEV ;;
+    *"No such device or address") echo ENXIO ;;
+    *"No space left on device") echo ENOSPC ;;
+    *"Exec format error") echo ENOEXEC ;;
+    *"Bad address") echo EFAULT ;;
+    *"Connection timed out") echo ETIMEDOUT ;;
+    *"Out of memory" | *"Cannot allocate memory") echo ENOMEM ;;
+    *"Read-only file system") echo EROFS ;;
+    *"Operation not supported") echo EOPNOTSUPP ;;
+    *"Interrupted system call") echo EINTR ;;
+    *"Function not implemented") echo ENOSYS ;;
+    *"Resource temporarily unavailable") echo EAGAIN ;;
+    *"Bad message") echo EBADMSG ;;
+    *) printf '%s\n' "${1##*: }" | tr ' ' _ ;;
+  esac
+}
+
+# Only busybox's echo names the errno of a failed write (dash says "I/O
+# error" for all), so under another shell the write goes through busybox.
+_put_bb=
+case "$(readlink "/proc/$$/exe" 2>/dev/null)" in
+  *busybox*) ;;
+  *) command -v busybox >/dev/null 2>&1 && _put_bb=busybox ;;
+esac
+
+put() {
+  if [ -n "$_put_bb" ]; then
+    _put_err=$(busybox sh -c 'echo "$2" > "$1"' put "$1" "$2" 2>&1)
+  else
+    _put_err=$( { echo "$2" > "$1"; } 2>&1 )
+  fi && { echo ok; return 0; }
+  errname "$_put_err"
+  return 1
+}
+
+get() {
+  _get_line="<missing>"
+  [ -e "$1" ] && { IFS= read -r _get_line < "$1" || :; } 2>/dev/null
+  printf '%s\n' "$_get_line"
+}
+
+now_ms() {
+  read -r _now_up _now_rest < /proc/uptime
+  _now_s=${_now_up%.*} _now_cs=${_now_up#*.}
+  echo $((_now_s * 1000 + ${_now_cs#0} * 10))
+}
+
+wait_state() {
+  _ws_n=$(( $3 * 20 ))
+  while [ "$_ws_n" -gt 0 ]; do
+    [ "$(get "$CLASS/$1/state")" = "$2" ] && return 0
+    sleep 0.05
+    _ws_n=$((_ws_n - 1))
+  done
+  [ "$(get "$CLASS/$1/state")" = "$2" ]
+}

@@ -1,0 +1,228 @@
+// elf.c - what the remoteproc ELF loader of Linux 6.1
+// (drivers/remoteproc/remoteproc_elf_loader.c, rsc_table.h) accepts.
+//
+// The checks and their order follow the kernel, so the same image fails with
+// the same errno. Where the kernel trusts the image (it reads program and
+// section headers past the end of the file), the model bounds the read and
+// rejects the image with EINVAL instead of reading garbage.
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+enum { EHDR32 = 52, EHDR64 = 64, RSC_HDR = 16, RSC_TRACE = 2, RSC_LAST = 4,
+       RSC_VENDOR_START = 128, RSC_VENDOR_END = 512, TRACE_RSC = 44 };
+
+static uint64_t rd(const uint8_t *p, int n)
+{
+  uint64_t v = 0;
+  for (int i = n - 1; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+
+static bool is64(const struct sim_fw *fw) { return fw->data[4] == 2; }
+static size_t phdr_size(const struct sim_fw *fw) { return is64(fw) ? 56 : 32; }
+static size_t shdr_size(const struct sim_fw *fw) { return is64(fw) ? 64 : 40; }
+
+// Header words live at different offsets in the two classes; the kernel picks
+// by EI_CLASS, never by e_phentsize/e_shentsize.
+static uint64_t eh(const struct sim_fw *fw, int off32, int off64, int n32, int n64)
+{
+  return is64(fw) ? rd(fw->data + off64, n64) : rd(fw->data + off32, n32);
+}
+static uint64_t e_phoff(const struct sim_fw *fw) { return eh(fw, 28, 32, 4, 8); }
+static uint64_t e_shoff(const struct sim_fw *fw) { return eh(fw, 32, 40, 4, 8); }
+static unsigned e_phnum(const struct sim_fw *fw) { return eh(fw, 44, 56, 2, 2); }
+static unsigned e_shnum(const struct sim_fw *fw) { return eh(fw, 48, 60, 2, 2); }
+static unsigned e_shstrndx(const struct sim_fw *fw) { return eh(fw, 50, 62, 2, 2); }
+
+static bool in_file(const struct sim_fw *fw, uint64_t off, uint64_t len)
+{
+  return off <= fw->size && len <= fw->size - off;
+}
+
+bool sim_da_ok(uint64_t da, uint64_t len)
+{
+  return da < SIM_MEM_SIZE && len <= SIM_MEM_SIZE - da;
+}
+
+int sim_elf_sanity_check(const struct sim_fw *fw)
+{
+  const uint8_t *d = fw->data;
+  if (fw->size < EHDR32 || memcmp(d, "\177ELF", 4))
+    return -EINVAL;
+  if (d[4] != 1 && d[4] != 2)
+    return -EINVAL;
+  if (d[4] == 2 && fw->size < EHDR64)
+    return -EINVAL;
+  // The kernel wants the host's byte order; both targets are little endian.
+  if (d[5] != 1)
+    return -EINVAL;
+  // Same u64 arithmetic as the kernel, wrap-around included.
+  if ((uint64_t)fw->size < e_shoff(fw) + shdr_size(fw))
+    return -EINVAL;
+  if (e_phnum(fw) == 0 || e_phoff(fw) > fw->size)
+    return -EINVAL;
+  return 0;
+}
+
+struct section {
+  uint64_t addr, off, size;
+  unsigned name;
+};
+
+static bool read_shdr(const struct sim_fw *fw, uint64_t at, struct section *s)
+{
+  if (!in_file(fw, at, shdr_size(fw)))
+    return false;
+  const uint8_t *p = fw->data + at;
+  s->name = rd(p, 4);
+  s->addr = is64(fw) ? rd(p + 16, 8) : rd(p + 12, 4);
+  s->off = is64(fw) ? rd(p + 24, 8) : rd(p + 16, 4);
+  s->size = is64(fw) ? rd(p + 32, 8) : rd(p + 20, 4);
+  return true;
+}
+
+static bool name_is_rsc(const struct sim_fw *fw, uint64_t at)
+{
+  static const char want[] = ".resource_table";
+  return in_file(fw, at, sizeof(want)) && !memcmp(fw->data + at, want, sizeof(want));
+}
+
+// The kernel's find_table(): the first section named .resource_table decides;
+// a malformed one ends the search rather than letting a later one win.
+static bool find_table(const struct sim_fw *fw, struct section *out)
+{
+  uint64_t shoff = e_shoff(fw), shsz = shdr_size(fw);
+  struct section strtab;
+  if (!read_shdr(fw, shoff + e_shstrndx(fw) * shsz, &strtab))
+    return false;
+  for (unsigned i = 0; i < e_shnum(fw); i++) {
+    struct section s;
+    if (!read_shdr(fw, shoff + i * shsz, &s))
+      return false;
+    if (!name_is_rsc(fw, strtab.off + s.name))
+      continue;
+    if (s.off + s.size > fw->size || s.off + s.size < s.size || s.size < RSC_HDR)
+      return false;
+    const uint8_t *t = fw->data + s.off;
+    if (rd(t, 4) != 1 || rd(t + 8, 4) || rd(t + 12, 4))
+      return false;
+    if (RSC_HDR + 4 * rd(t + 4, 4) > s.size)
+      return false;
+    *out = s;
+    return true;
+  }
+  return false;
+}
+
+// The core's rproc_elf_load_rsc_table(): -EINVAL without a usable table
+// (the core's default parse_fw fails the boot then; our driver does not).
+int sim_elf_load_rsc_table(const struct sim_fw *fw, uint8_t **table, size_t *size)
+{
+  struct section s;
+  if (!find_table(fw, &s))
+    return -EINVAL;
+  *table = malloc(s.size ? s.size : 1);
+  if (!*table)
+    return -ENOMEM;
+  memcpy(*table, fw->data + s.off, s.size);
+  *size = s.size;
+  return 0;
+}
+
+// rproc_start() copies the cached table to where the firmware expects it.
+void sim_elf_install_table(const struct sim_fw *fw, uint8_t *mem,
+                           const uint8_t *table, size_t size)
+{
+  struct section s;
+  if (find_table(fw, &s) && s.size == size && sim_da_ok(s.addr, s.size))
+    memcpy(mem + s.addr, table, size);
+}
+
+struct segment {
+  uint32_t type;
+  uint64_t off, da, filesz, memsz;
+};
+
+static bool read_phdr(const struct sim_fw *fw, uint64_t at, struct segment *s)
+{
+  if (!in_file(fw, at, phdr_size(fw)))
+    return false;
+  const uint8_t *p = fw->data + at;
+  s->type = rd(p, 4);
+  s->off = is64(fw) ? rd(p + 8, 8) : rd(p + 4, 4);
+  s->da = is64(fw) ? rd(p + 24, 8) : rd(p + 12, 4);     // p_paddr
+  s->filesz = is64(fw) ? rd(p + 32, 8) : rd(p + 16, 4);
+  s->memsz = is64(fw) ? rd(p + 40, 8) : rd(p + 20, 4);
+  return true;
+}
+
+static int load_segment(const struct sim_fw *fw, const struct segment *s, uint8_t *mem)
+{
+  if (s->filesz > s->memsz)
+    return -EINVAL;
+  if (s->off + s->filesz > fw->size || s->off + s->filesz < s->off)
+    return -EINVAL;
+  if (!sim_da_ok(s->da, s->memsz))
+    return -EINVAL;
+  memcpy(mem + s->da, fw->data + s->off, s->filesz);
+  memset(mem + s->da + s->filesz, 0, s->memsz - s->filesz);
+  return 0;
+}
+
+int sim_elf_load_segments(const struct sim_fw *fw, uint8_t *mem)
+{
+  // Recovery reloads without a sanity check, so guard the header reads here.
+  if (sim_elf_sanity_check(fw))
+    return -EINVAL;
+  uint64_t phoff = e_phoff(fw);
+  for (unsigned i = 0; i < e_phnum(fw); i++) {
+    struct segment s;
+    if (!read_phdr(fw, phoff + i * phdr_size(fw), &s))
+      return -EINVAL;
+    if (s.type != 1 || s.memsz == 0)   // PT_LOAD with memory only
+      continue;
+    int rc = load_segment(fw, &s, mem);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+static int handle_trace(const uint8_t *rsc, size_t avail, struct sim_trace *traces,
+                        int *ntraces)
+{
+  if (avail < TRACE_RSC || rd(rsc + 8, 4))
+    return -EINVAL;
+  // Entries past SIM_MAX_TRACES get no file; the kernel has no such limit.
+  if (*ntraces < SIM_MAX_TRACES)
+    traces[(*ntraces)++] = (struct sim_trace){rd(rsc, 4), rd(rsc + 4, 4)};
+  return 0;
+}
+
+// rproc_handle_resources() over the cached table. Only trace entries are
+// modelled; carveout, devmem and vdev entries are accepted and ignored, as
+// are vendor and unknown types (the kernel only warns about those).
+int sim_handle_resources(const uint8_t *table, size_t size,
+                         struct sim_trace *traces, int *ntraces)
+{
+  uint32_t num = rd(table + 4, 4);
+  *ntraces = 0;
+  for (uint32_t i = 0; i < num; i++) {
+    uint32_t off = rd(table + RSC_HDR + 4 * i, 4);
+    if (off < RSC_HDR || off >= size || size - off < 4)   // 4: struct fw_rsc_hdr
+      return -EINVAL;
+    uint32_t type = rd(table + off, 4);
+    if ((type >= RSC_VENDOR_START && type <= RSC_VENDOR_END) || type >= RSC_LAST)
+      continue;
+    if (type != RSC_TRACE)
+      continue;
+    int rc = handle_trace(table + off + 4, size - off - 4, traces, ntraces);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}

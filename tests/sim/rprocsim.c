@@ -1,0 +1,662 @@
+// rprocsim.c - a FUSE file system that behaves like the remoteproc parts of
+// a Linux 6.1 /sys, for tests that cannot boot a kernel.
+//
+//   rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]
+//            [--start-delay-ms N] [--exit-with-parent] NAME...
+//
+// Mounted at DIR/sys, processor N being the Nth NAME:
+//   class/remoteproc/remoteprocN -> ../../devices/platform/rprocsim.N/remoteproc/remoteprocN
+//   devices/platform/rprocsim.N/remoteproc/remoteprocN/{name,state,firmware,recovery,coredump}
+//   kernel/debug/remoteproc/remoteprocN/{name,recovery,crash,coredump,traceK}
+//   kernel/debug/rprocsim/remoteprocN/{trace,fail_start,start_delay_ms,read_only}
+//   firmware/devicetree/base/{model,compatible}      (only when given)
+//   module/firmware_class/parameters/path
+// Firmware is looked up in DIR/<kernel search path>, on the real disk.
+//
+// Test controls (the same files the kernel test module provides):
+//   trace           append the written bytes to trace0's region (its da/len
+//                   come from the firmware); a full region takes what fits,
+//                   then ENOSPC; no trace resource loaded: ENODEV
+//   fail_start      errno 0-4095 that the driver's start op returns (0: none)
+//   start_delay_ms  the start op sleeps this long (0-60000), with the
+//                   processor lock held as in the kernel: state stays readable
+//   read_only       1: sysfs_read_only, the four writable attributes become
+//                   0444 and opening them for writing fails with EACCES
+// The driver's start op also wipes every trace region, as a freshly booted
+// firmware would, so the trace buffer is empty after each (re)load.
+
+#define FUSE_USE_VERSION 312
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+static const char usage[] =
+    "usage: rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]\n"
+    "                [--start-delay-ms N] [--exit-with-parent] NAME...\n"
+    "  Serves a Linux 6.1 remoteproc sysfs/debugfs tree for processors NAME...\n"
+    "  at DIR/sys until SIGTERM/SIGINT/SIGHUP, unmount, or (--exit-with-parent)\n"
+    "  the death of the parent process. --compatible entries are separated by\n"
+    "  white space or given by repeating the option.\n";
+
+// ---- the directory tree ----
+
+enum kind { K_DIR, K_LINK, K_FILE };
+
+enum dir_id { D_ROOT, D_CLASS, D_CLASS_RP, D_DEVICES, D_PLATFORM, D_PDEV, D_PDEV_RP,
+              D_RPDEV, D_FIRMWARE, D_DT, D_DT_BASE, D_KERNEL, D_DEBUG, D_DBG_RP,
+              D_DBG_RPN, D_DBG_SIM, D_DBG_SIMN, D_MODULE, D_FWCLASS, D_FWPARAMS };
+
+struct node {
+  enum kind kind;
+  int id;            // enum dir_id or enum sim_file
+  int proc, sub;
+};
+
+struct child {
+  const char *name;
+  enum kind kind;
+  int id;
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct child root_dirs[] = {{"class", K_DIR, D_CLASS}, {"devices", K_DIR, D_DEVICES},
+    {"firmware", K_DIR, D_FIRMWARE}, {"kernel", K_DIR, D_KERNEL}, {"module", K_DIR, D_MODULE}};
+static const struct child class_dirs[] = {{"remoteproc", K_DIR, D_CLASS_RP}};
+static const struct child devices_dirs[] = {{"platform", K_DIR, D_PLATFORM}};
+static const struct child pdev_dirs[] = {{"remoteproc", K_DIR, D_PDEV_RP}};
+static const struct child rpdev_files[] = {{"coredump", K_FILE, F_COREDUMP},
+    {"firmware", K_FILE, F_FIRMWARE}, {"name", K_FILE, F_NAME},
+    {"recovery", K_FILE, F_RECOVERY}, {"state", K_FILE, F_STATE}};
+static const struct child dt_dirs[] = {{"base", K_DIR, D_DT_BASE}};
+static const struct child kernel_dirs[] = {{"debug", K_DIR, D_DEBUG}};
+static const struct child debug_dirs[] = {{"remoteproc", K_DIR, D_DBG_RP},
+    {"rprocsim", K_DIR, D_DBG_SIM}};
+static const struct child dbg_files[] = {{"coredump", K_FILE, F_DBG_COREDUMP},
+    {"crash", K_FILE, F_DBG_CRASH}, {"name", K_FILE, F_DBG_NAME},
+    {"recovery", K_FILE, F_DBG_RECOVERY}};
+static const struct child ctl_files[] = {{"fail_start", K_FILE, F_CTL_FAIL},
+    {"read_only", K_FILE, F_CTL_RO}, {"start_delay_ms", K_FILE, F_CTL_DELAY},
+    {"trace", K_FILE, F_CTL_TRACE}};
+static const struct child module_dirs[] = {{"firmware_class", K_DIR, D_FWCLASS}};
+static const struct child fwclass_dirs[] = {{"parameters", K_DIR, D_FWPARAMS}};
+static const struct child fwparam_files[] = {{"path", K_FILE, F_FW_PATH}};
+
+// A visitor returns true to stop the walk (a lookup found its name).
+typedef bool (*visit_fn)(void *ctx, const char *name, const struct node *n);
+
+static bool emit(const struct child *c, size_t n, int proc, visit_fn fn, void *ctx)
+{
+  for (size_t i = 0; i < n; i++) {
+    struct node nd = {c[i].kind, c[i].id, proc, 0};
+    if (fn(ctx, c[i].name, &nd))
+      return true;
+  }
+  return false;
+}
+
+static bool emit_one(const char *fmt, int num, enum kind k, int id, int proc, int sub,
+                     visit_fn fn, void *ctx)
+{
+  char name[64];
+  snprintf(name, sizeof(name), fmt, num);
+  struct node nd = {k, id, proc, sub};
+  return fn(ctx, name, &nd);
+}
+
+static bool emit_procs(const char *fmt, enum kind k, int id, visit_fn fn, void *ctx)
+{
+  for (int i = 0; i < g.nprocs; i++)
+    if (emit_one(fmt, i, k, id, i, 0, fn, ctx))
+      return true;
+  return false;
+}
+
+static bool emit_traces(int proc, visit_fn fn, void *ctx)
+{
+  for (int k = 0; sim_trace_exists(proc, k, NULL); k++)
+    if (emit_one("trace%d", k, K_FILE, F_DBG_TRACE, proc, k, fn, ctx))
+      return true;
+  return false;
+}
+
+static bool emit_dt(visit_fn fn, void *ctx)
+{
+  struct node compat = {K_FILE, F_DT_COMPAT, -1, 0}, model = {K_FILE, F_DT_MODEL, -1, 0};
+  return (g.compat && fn(ctx, "compatible", &compat)) || (g.model && fn(ctx, "model", &model));
+}
+
+#define EMIT(a) emit(a, N_OF(a), d->proc, fn, ctx)
+
+static bool list_dir(const struct node *d, visit_fn fn, void *ctx)
+{
+  switch (d->id) {
+  case D_ROOT: return EMIT(root_dirs);
+  case D_CLASS: return EMIT(class_dirs);
+  case D_CLASS_RP: return emit_procs("remoteproc%d", K_LINK, 0, fn, ctx);
+  case D_DEVICES: return EMIT(devices_dirs);
+  case D_PLATFORM: return emit_procs("rprocsim.%d", K_DIR, D_PDEV, fn, ctx);
+  case D_PDEV: return EMIT(pdev_dirs);
+  case D_PDEV_RP: return emit_one("remoteproc%d", d->proc, K_DIR, D_RPDEV, d->proc, 0, fn, ctx);
+  case D_RPDEV: return EMIT(rpdev_files);
+  case D_FIRMWARE: {
+    struct node dt = {K_DIR, D_DT, -1, 0};
+    return (g.model || g.compat) && fn(ctx, "devicetree", &dt);
+  }
+  case D_DT: return EMIT(dt_dirs);
+  case D_DT_BASE: return emit_dt(fn, ctx);
+  case D_KERNEL: return EMIT(kernel_dirs);
+  case D_DEBUG: return EMIT(debug_dirs);
+  case D_DBG_RP: return emit_procs("remoteproc%d", K_DIR, D_DBG_RPN, fn, ctx);
+  case D_DBG_RPN: return EMIT(dbg_files) || emit_traces(d->proc, fn, ctx);
+  case D_DBG_SIM: return emit_procs("remoteproc%d", K_DIR, D_DBG_SIMN, fn, ctx);
+  case D_DBG_SIMN: return EMIT(ctl_files);
+  case D_MODULE: return EMIT(module_dirs);
+  case D_FWCLASS: return EMIT(fwclass_dirs);
+  case D_FWPARAMS: return EMIT(fwparam_files);
+  default: return false;
+  }
+}
+
+struct find {
+  const char *want;
+  size_t len;
+  struct node *out;
+};
+
+static bool find_visit(void *ctx, const char *name, const struct node *n)
+{
+  struct find *f = ctx;
+  if (strlen(name) != f->len || memcmp(name, f->want, f->len))
+    return false;
+  *f->out = *n;
+  return true;
+}
+
+static int lookup(const char *path, struct node *out)
+{
+  *out = (struct node){K_DIR, D_ROOT, -1, 0};
+  while (*path) {
+    while (*path == '/') path++;
+    if (!*path)
+      break;
+    size_t len = strcspn(path, "/");
+    if (out->kind != K_DIR)
+      return -ENOTDIR;
+    struct node dir = *out;
+    struct find f = {path, len, out};
+    if (!list_dir(&dir, find_visit, &f))
+      return -ENOENT;
+    path += len;
+  }
+  return 0;
+}
+
+static void link_target(const struct node *n, char *buf, size_t size)
+{
+  snprintf(buf, size, "../../devices/platform/rprocsim.%d/remoteproc/remoteproc%d",
+           n->proc, n->proc);
+}
+
+static struct sim_file_ref ref_of(const struct node *n)
+{
+  return (struct sim_file_ref){(enum sim_file)n->id, n->proc, n->sub};
+}
+
+// ---- FUSE operations ----
+
+static struct timespec start_time;
+
+struct handle {
+  struct sim_file_ref ref;
+  unsigned gen;      // trace files: which incarnation was opened
+};
+
+static int op_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+  (void)fi;
+  struct node n;
+  int rc = lookup(path, &n);
+  if (rc)
+    return rc;
+  memset(st, 0, sizeof(*st));
+  st->st_atim = st->st_mtim = st->st_ctim = start_time;
+  st->st_nlink = n.kind == K_DIR ? 2 : 1;
+  if (n.kind == K_DIR) {
+    st->st_mode = S_IFDIR | (n.id == D_DEBUG ? 0700 : 0755);
+  } else if (n.kind == K_LINK) {
+    char t[PATH_MAX];
+    link_target(&n, t, sizeof(t));
+    st->st_mode = S_IFLNK | 0777;
+    st->st_size = strlen(t);
+  } else {
+    struct sim_file_ref r = ref_of(&n);
+    st->st_mode = S_IFREG | sim_file_mode(&r);
+    st->st_size = sim_file_size(&r);
+  }
+  return 0;
+}
+
+static int op_readlink(const char *path, char *buf, size_t size)
+{
+  struct node n;
+  int rc = lookup(path, &n);
+  if (rc)
+    return rc;
+  if (n.kind != K_LINK)
+    return -EINVAL;
+  link_target(&n, buf, size);
+  return 0;
+}
+
+struct fill {
+  void *buf;
+  fuse_fill_dir_t filler;
+};
+
+static bool fill_visit(void *ctx, const char *name, const struct node *n)
+{
+  (void)n;
+  struct fill *f = ctx;
+  return f->filler(f->buf, name, NULL, 0, 0) != 0;
+}
+
+static int op_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
+                      struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+{
+  (void)off, (void)fi, (void)flags;
+  struct node n;
+  int rc = lookup(path, &n);
+  if (rc)
+    return rc;
+  if (n.kind != K_DIR)
+    return -ENOTDIR;
+  filler(buf, ".", NULL, 0, 0);
+  filler(buf, "..", NULL, 0, 0);
+  struct fill f = {buf, filler};
+  list_dir(&n, fill_visit, &f);
+  return 0;
+}
+
+// kernfs refuses, at open time and even for root, a write open of a sysfs
+// file without write permission (and a read open without read permission).
+static int sysfs_open_check(const struct sim_file_ref *r, int flags)
+{
+  unsigned mode = sim_file_mode(r);
+  int acc = flags & O_ACCMODE;
+  if (acc != O_RDONLY && !(mode & 0222))
+    return -EACCES;
+  if (acc != O_WRONLY && !(mode & 0444))
+    return -EACCES;
+  return 0;
+}
+
+static int op_open(const char *path, struct fuse_file_info *fi)
+{
+  struct node n;
+  int rc = lookup(path, &n);
+  if (rc)
+    return rc;
+  if (n.kind != K_FILE)
+    return -EISDIR;
+  struct handle h = {ref_of(&n), 0};
+  if (sim_is_sysfs(h.ref.id) && (rc = sysfs_open_check(&h.ref, fi->flags)))
+    return rc;
+  if (h.ref.id == F_DBG_TRACE && !sim_trace_exists(h.ref.proc, h.ref.sub, &h.gen))
+    return -ENOENT;
+  struct handle *hp = malloc(sizeof(*hp));
+  if (!hp)
+    return -ENOMEM;
+  *hp = h;
+  fi->fh = (uintptr_t)hp;
+  fi->direct_io = 1;   // every read reaches the model: no page cache
+  return 0;
+}
+
+static int op_read(const char *path, char *buf, size_t size, off_t off,
+                   struct fuse_file_info *fi)
+{
+  (void)path;
+  const struct handle *h = (const struct handle *)(uintptr_t)fi->fh;
+  if (h->ref.id == F_DBG_TRACE)
+    return sim_read_trace(&h->ref, h->gen, buf, size, off);
+  char tmp[2 * SIM_PAGE];
+  int n = sim_show(&h->ref, tmp, sizeof(tmp));
+  if (n < 0 || off >= n)
+    return n < 0 ? n : 0;
+  size_t len = (size_t)(n - off) < size ? (size_t)(n - off) : size;
+  memcpy(buf, tmp + off, len);
+  return len;
+}
+
+static int op_write(const char *path, const char *data, size_t size, off_t off,
+                    struct fuse_file_info *fi)
+{
+  (void)path, (void)off;   // sysfs and debugfs stores ignore the file position
+  const struct handle *h = (const struct handle *)(uintptr_t)fi->fh;
+  return sim_write(&h->ref, data, size);
+}
+
+static int op_release(const char *path, struct fuse_file_info *fi)
+{
+  (void)path;
+  free((void *)(uintptr_t)fi->fh);
+  return 0;
+}
+
+// O_TRUNC on a sysfs file is harmless; so are time updates.
+static int op_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+  (void)size, (void)fi;
+  struct node n;
+  int rc = lookup(path, &n);
+  return rc ? rc : n.kind == K_FILE ? 0 : -EISDIR;
+}
+
+static int op_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
+{
+  (void)tv, (void)fi;
+  struct node n;
+  return lookup(path, &n);
+}
+
+// The tree's shape belongs to the kernel: no new names, no removals.
+static int op_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+  (void)path, (void)mode, (void)fi;
+  return -EACCES;
+}
+static int op_mkdir(const char *path, mode_t mode) { (void)path, (void)mode; return -EPERM; }
+static int op_unlink(const char *path) { (void)path; return -EPERM; }
+static int op_rename(const char *a, const char *b, unsigned flags)
+{
+  (void)a, (void)b, (void)flags;
+  return -EPERM;
+}
+static int op_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+  (void)path, (void)mode, (void)fi;
+  return -EPERM;
+}
+
+static void *op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+  (void)conn;
+  // Files come and go with the processor state: the kernel must ask each time.
+  cfg->entry_timeout = 0;
+  cfg->negative_timeout = 0;
+  cfg->attr_timeout = 0;
+  cfg->direct_io = 1;
+  return NULL;
+}
+
+static const struct fuse_operations ops = {
+    .getattr = op_getattr,
+    .readlink = op_readlink,
+    .mkdir = op_mkdir,
+    .unlink = op_unlink,
+    .rmdir = op_unlink,
+    .rename = op_rename,
+    .chmod = op_chmod,
+    .truncate = op_truncate,
+    .open = op_open,
+    .read = op_read,
+    .write = op_write,
+    .release = op_release,
+    .readdir = op_readdir,
+    .init = op_init,
+    .create = op_create,
+    .utimens = op_utimens,
+};
+
+// ---- command line ----
+
+struct args {
+  const char *root, *fw_path;
+  unsigned delay_ms;
+  bool exit_with_parent;
+};
+
+static void die_usage(const char *fmt, const char *what)
+{
+  fputs("rprocsim: ", stderr);
+  fprintf(stderr, fmt, what);
+  fputc('\n', stderr);
+  fputs(usage, stderr);
+  exit(2);
+}
+
+// Appends white-space separated entries, each NUL-terminated, to g.compat.
+static void add_compatible(const char *list)
+{
+  static char buf[SIM_PAGE];
+  g.compat = buf;
+  for (const char *s = list; *s;) {
+    size_t len = strcspn(s, " \t\n");
+    if (len && g.compat_len + len + 1 > sizeof(buf))
+      die_usage("%s: --compatible list too long", list);
+    if (len) {
+      memcpy(buf + g.compat_len, s, len);
+      g.compat_len += len + 1;
+    }
+    s += len;
+    s += strspn(s, " \t\n");
+  }
+  if (!g.compat_len)
+    die_usage("--compatible needs a value%s", "");
+}
+
+static unsigned parse_delay(const char *v)
+{
+  char *end;
+  unsigned long n = strtoul(v, &end, 10);
+  if (!*v || *end || v[0] == '-' || n > SIM_DELAY_MAX_MS)
+    die_usage("--start-delay-ms: not a number of milliseconds (0-60000): %s", v);
+  return n;
+}
+
+// Takes "--opt VALUE" or "--opt=VALUE"; returns the value or NULL.
+static const char *opt_value(const char *opt, int argc, char **argv, int *i)
+{
+  size_t len = strlen(opt);
+  if (strncmp(argv[*i], opt, len))
+    return NULL;
+  if (argv[*i][len] == '=')
+    return argv[*i] + len + 1;
+  if (argv[*i][len])
+    return NULL;
+  if (*i + 1 >= argc)
+    die_usage("%s needs a value", opt);
+  return argv[++*i];
+}
+
+static void add_name(const char *name)
+{
+  if (!*name || strlen(name) > SIM_MAX_NAME || strchr(name, '\n'))
+    die_usage("bad processor name: '%s'", name);
+  if (g.nprocs == SIM_MAX_PROCS)
+    die_usage("too many processors (at most 32): %s", name);
+  struct sim_proc *p = &g.procs[g.nprocs];
+  p->index = g.nprocs++;
+  strcpy(p->name, name);
+}
+
+static bool parse_opt(struct args *a, int argc, char **argv, int *i)
+{
+  const char *v;
+  if ((v = opt_value("--root", argc, argv, i))) a->root = v;
+  else if ((v = opt_value("--model", argc, argv, i))) g.model = (char *)v;
+  else if ((v = opt_value("--compatible", argc, argv, i))) add_compatible(v);
+  else if ((v = opt_value("--fw-path", argc, argv, i))) a->fw_path = v;
+  else if ((v = opt_value("--start-delay-ms", argc, argv, i))) a->delay_ms = parse_delay(v);
+  else if (!strcmp(argv[*i], "--exit-with-parent")) a->exit_with_parent = true;
+  else return false;
+  return true;
+}
+
+static void parse_args(struct args *a, int argc, char **argv)
+{
+  bool opts = true;
+  for (int i = 1; i < argc; i++) {
+    if (opts && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+      fputs(usage, stdout);
+      exit(0);
+    }
+    if (opts && !strcmp(argv[i], "--")) {
+      opts = false;
+      continue;
+    }
+    if (opts && argv[i][0] == '-' && argv[i][1]) {
+      if (!parse_opt(a, argc, argv, &i))
+        die_usage("unknown option: %s", argv[i]);
+      continue;
+    }
+    add_name(argv[i]);
+  }
+  if (!a->root || !*a->root)
+    die_usage("--root DIR is required%s", "");
+  if (!g.nprocs)
+    die_usage("no processor NAME given%s", "");
+  if (g.model && strlen(g.model) >= SIM_PAGE)
+    die_usage("--model too long%s", "");
+  if (a->fw_path && strlen(a->fw_path) >= SIM_FW_PATH_MAX)
+    die_usage("--fw-path longer than 255 bytes: %s", a->fw_path);
+}
+
+// ---- setup and the main loop ----
+
+static void setup_root(const char *root, char *mnt, size_t size)
+{
+  char real[PATH_MAX];
+  struct stat st;
+  if (!realpath(root, real) || stat(real, &st) || !S_ISDIR(st.st_mode))
+    die_usage("--root %s: not a directory", root);
+  // "/" becomes "" so that firmware paths read DIR + "/lib/firmware/...".
+  snprintf(g.root, sizeof(g.root), "%s", strcmp(real, "/") ? real : "");
+  snprintf(mnt, size, "%s/sys", g.root);
+  if (mkdir(mnt, 0755) && errno != EEXIST) {
+    fprintf(stderr, "rprocsim: cannot create %s: %s\n", mnt, strerror(errno));
+    exit(1);
+  }
+}
+
+static void check_dev_fuse(void)
+{
+  int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    fprintf(stderr, "rprocsim: cannot open /dev/fuse: %s (FUSE is unavailable here)\n",
+            strerror(errno));
+    exit(1);
+  }
+  close(fd);
+}
+
+static struct fuse *fs;
+
+static void on_signal(int sig)
+{
+  (void)sig;
+  g.quitting = 1;
+  fuse_exit(fs);
+}
+
+static void set_signals(void)
+{
+  struct sigaction sa = {0};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+// auto_unmount has a fusermount3 helper remove the mount even when this
+// process dies by SIGKILL; without fusermount3 we mount plainly.
+static struct fuse *mount_fs(const char *mnt, bool auto_unmount)
+{
+  char opts[128];
+  snprintf(opts, sizeof(opts), "fsname=rprocsim,subtype=rprocsim%s%s",
+           auto_unmount ? ",auto_unmount" : "", geteuid() == 0 ? ",allow_other" : "");
+  char *argv[] = {"rprocsim", "-o", opts, NULL};
+  struct fuse_args fargs = FUSE_ARGS_INIT(3, argv);
+  struct fuse *f = fuse_new(&fargs, &ops, sizeof(ops), NULL);
+  fuse_opt_free_args(&fargs);
+  if (f && fuse_mount(f, mnt)) {
+    fuse_destroy(f);
+    f = NULL;
+  }
+  return f;
+}
+
+static int serve(const char *mnt)
+{
+  fs = mount_fs(mnt, true);
+  if (!fs)
+    fs = mount_fs(mnt, false);
+  if (!fs) {
+    fprintf(stderr, "rprocsim: cannot mount %s\n", mnt);
+    return 1;
+  }
+  set_signals();
+  fprintf(stderr, "rprocsim: serving %d processor(s) at %s\n", g.nprocs, mnt);
+  // Each blocked start holds a thread; leave plenty for everyone else.
+  struct fuse_loop_config *cfg = fuse_loop_cfg_create();
+  if (cfg)
+    fuse_loop_cfg_set_max_threads(cfg, 64);
+  int rc = fuse_loop_mt(fs, cfg);
+  if (cfg)
+    fuse_loop_cfg_destroy(cfg);
+  bool signalled = g.quitting;
+  g.quitting = 1;
+  fuse_unmount(fs);
+  sim_procs_stop();
+  fuse_destroy(fs);
+  return rc && !signalled ? 1 : 0;
+}
+
+// A test shell killed with SIGKILL runs no cleanup; its simulator then gets
+// SIGTERM from the kernel and unmounts instead of serving forever.
+static void follow_parent(pid_t parent)
+{
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent) {
+    fprintf(stderr, "rprocsim: parent process already gone\n");
+    exit(1);
+  }
+}
+
+int main(int argc, char **argv)
+{
+  pid_t parent = getppid();
+  struct args a = {0};
+  parse_args(&a, argc, argv);
+  if (a.exit_with_parent)
+    follow_parent(parent);
+  char mnt[PATH_MAX + 8];
+  setup_root(a.root, mnt, sizeof(mnt));
+  check_dev_fuse();
+  struct utsname u;
+  snprintf(g.uts_release, sizeof(g.uts_release), "%s", uname(&u) ? "unknown" : u.release);
+  if (a.fw_path)
+    snprintf(g.fw_path, sizeof(g.fw_path), "%s", a.fw_path);
+  for (int i = 0; i < g.nprocs; i++)
+    g.procs[i].delay_ms = a.delay_ms;
+  clock_gettime(CLOCK_REALTIME, &start_time);
+  if (sim_procs_init()) {
+    fprintf(stderr, "rprocsim: cannot start: out of memory or threads\n");
+    return 1;
+  }
+  return serve(mnt);
+}

@@ -1,0 +1,135 @@
+// sim.h - shared state of rprocsim, the FUSE model of the Linux 6.1
+// remoteproc sysfs/debugfs interface (see rprocsim.c for the file tree).
+//
+// Locking mirrors the kernel: every processor has an `op` mutex playing
+// rproc->lock (held across a whole boot, shutdown or recovery, including the
+// simulated start delay), and one global `mu` guards the fields the show
+// functions read, so reads never wait for a slow start. Order: op, then mu.
+
+#ifndef RPROCSIM_SIM_H
+#define RPROCSIM_SIM_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_MAX_PROCS 32
+#define SIM_MAX_NAME 100
+#define SIM_MAX_TRACES 8
+#define SIM_PAGE 4096             // sysfs store buffer size (PAGE_SIZE)
+#define SIM_MEM_SIZE 0x40000u     // device addresses 0x0-0x3FFFF are mapped
+#define SIM_FW_MAX (64u << 20)    // refuse firmware files above 64 MiB
+#define SIM_FW_PATH_MAX 256       // firmware_class.path buffer, NUL included
+#define SIM_DELAY_MAX_MS 60000u
+
+// enum rproc_state values; only the ones the model can reach are used.
+enum sim_state { ST_OFFLINE, ST_SUSPENDED, ST_RUNNING, ST_CRASHED, ST_ATTACHED,
+                 ST_DETACHED };
+
+enum sim_dump { DUMP_DISABLED, DUMP_ENABLED, DUMP_INLINE };
+
+struct sim_trace {
+  uint32_t da, len;
+};
+
+struct sim_proc {
+  int index;
+  char name[SIM_MAX_NAME + 1];
+  pthread_mutex_t op;            // rproc->lock
+  pthread_cond_t crash_cv;       // wakes the crash worker (under mu)
+  pthread_t worker;
+
+  // Everything below is guarded by g.mu.
+  enum sim_state state;
+  unsigned power;                // rproc->power: start/stop reference count
+  char firmware[SIM_PAGE + 1];
+  bool recovery_disabled;
+  enum sim_dump dump_conf;
+  unsigned crash_cnt;
+  bool crash_pending;            // the crash work item is queued
+  int ntraces;
+  struct sim_trace traces[SIM_MAX_TRACES];
+  unsigned trace_gen;            // bumps whenever trace files come or go
+  uint8_t *rsc_cache;            // rproc->cached_table
+  size_t rsc_size;
+  uint8_t *mem;                  // device memory, SIM_MEM_SIZE bytes
+
+  // Test controls (debugfs rprocsim/remoteprocN/).
+  int fail_errno;
+  unsigned delay_ms;
+  bool read_only;
+};
+
+struct sim_global {
+  pthread_mutex_t mu;
+  volatile sig_atomic_t quitting;
+  char root[4096];               // DIR: firmware paths are resolved inside it
+  char uts_release[65];
+  char fw_path[SIM_FW_PATH_MAX]; // firmware_class.path
+  char *model;                   // NULL: no devicetree model file
+  char *compat;                  // NUL-separated list, NULL: none
+  size_t compat_len;
+  int nprocs;
+  struct sim_proc procs[SIM_MAX_PROCS];
+};
+
+extern struct sim_global g;
+
+// A loaded firmware image (struct firmware).
+struct sim_fw {
+  uint8_t *data;
+  size_t size;
+};
+
+// core.c: the remoteproc core and the firmware loader.
+int sim_procs_init(void);
+void sim_procs_stop(void);
+int sim_request_firmware(const char *name, struct sim_fw *fw);
+void sim_release_firmware(struct sim_fw *fw);
+int sim_boot(struct sim_proc *p);
+int sim_shutdown(struct sim_proc *p);
+int sim_set_firmware(struct sim_proc *p, const char *buf);
+int sim_trigger_recovery(struct sim_proc *p);
+void sim_report_crash(struct sim_proc *p);
+bool sim_streq(const char *s1, const char *s2);
+bool sim_sleep_ms(unsigned ms);
+
+// attrs.c: show/store of every file in the tree.
+enum sim_file {
+  // sysfs: class/remoteproc/remoteprocN/
+  F_NAME, F_STATE, F_FIRMWARE, F_RECOVERY, F_COREDUMP,
+  // sysfs: firmware/devicetree/base/, module/firmware_class/parameters/
+  F_DT_MODEL, F_DT_COMPAT, F_FW_PATH,
+  // debugfs: remoteproc/remoteprocN/
+  F_DBG_NAME, F_DBG_RECOVERY, F_DBG_CRASH, F_DBG_COREDUMP, F_DBG_TRACE,
+  // debugfs: rprocsim/remoteprocN/ (test controls)
+  F_CTL_TRACE, F_CTL_FAIL, F_CTL_DELAY, F_CTL_RO,
+};
+
+struct sim_file_ref {
+  enum sim_file id;
+  int proc, sub;     // processor index; trace number for F_DBG_TRACE
+};
+
+bool sim_is_sysfs(enum sim_file f);
+unsigned sim_file_mode(const struct sim_file_ref *f);
+long sim_file_size(const struct sim_file_ref *f);
+bool sim_trace_exists(int proc, int sub, unsigned *gen);
+int sim_show(const struct sim_file_ref *f, char *buf, size_t cap);
+long sim_read_trace(const struct sim_file_ref *f, unsigned gen, char *buf,
+                    size_t size, long off);
+long sim_write(const struct sim_file_ref *f, const char *data, size_t len);
+
+// elf.c: the remoteproc ELF loader's checks and actions.
+int sim_elf_sanity_check(const struct sim_fw *fw);
+int sim_elf_load_rsc_table(const struct sim_fw *fw, uint8_t **table, size_t *size);
+int sim_elf_load_segments(const struct sim_fw *fw, uint8_t *mem);
+void sim_elf_install_table(const struct sim_fw *fw, uint8_t *mem,
+                           const uint8_t *table, size_t size);
+int sim_handle_resources(const uint8_t *table, size_t size,
+                         struct sim_trace *traces, int *ntraces);
+bool sim_da_ok(uint64_t da, uint64_t len);
+
+#endif
