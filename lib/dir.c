@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -33,9 +34,13 @@ const char *rp_dir_next(struct rp_dir *d)
       d->len = (int)n;
       d->pos = 0;
     }
-    struct dirent64_raw *de = (struct dirent64_raw *)(d->buf + d->pos);
-    d->pos += de->reclen;
-    if (strcmp(de->name, ".") && strcmp(de->name, "..")) return de->name;
+    // struct rp_dir's buf is only 4-byte aligned (it follows three ints), so
+    // the record is not cast to the 8-byte-aligned struct: fields are copied.
+    const char *rec = d->buf + d->pos, *name = rec + offsetof(struct dirent64_raw, name);
+    unsigned short reclen;
+    memcpy(&reclen, rec + offsetof(struct dirent64_raw, reclen), sizeof(reclen));
+    d->pos += reclen;
+    if (strcmp(name, ".") && strcmp(name, "..")) return name;
   }
 }
 

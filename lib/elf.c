@@ -42,8 +42,11 @@ static int rd(const struct img *im, void *buf, size_t n, unsigned long long off)
 static int header(struct img *im, unsigned char *h, unsigned long long *ph, unsigned long long *sh)
 {
   struct rp_elf *o = im->o;
-  if (o->size < 52 || rd(im, h, o->size < 64 ? 52 : 64, 0) || memcmp(h, "\177ELF", 4))
+  // A file with the ELF magic but cut inside the header is reported as
+  // truncated, not as "not an ELF file".
+  if (o->size < 4 || rd(im, h, o->size < 64 ? (size_t)o->size : 64, 0) || memcmp(h, "\177ELF", 4))
     return rp_errf(im->e, EINVAL, "%s is not an ELF file", im->what);
+  if (o->size < 52) return rp_errf(im->e, EINVAL, "%s is truncated", im->what);
   if (h[4] != 1 && h[4] != 2) return rp_errf(im->e, EINVAL, "%s has an unknown ELF class %u", im->what, h[4]);
   if (h[5] != 1 && h[5] != 2) return rp_errf(im->e, EINVAL, "%s has an unknown ELF byte order", im->what);
   o->cls = h[4] == 2 ? 64 : 32;

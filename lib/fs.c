@@ -112,6 +112,8 @@ int rp_fs_mkdir_p(const char *path, mode_t mode, struct rp_err *e)
 {
   char p[RP_PATH_MAX];
   if (rp_strlcpy(p, path, sizeof(p))) return rp_errf(e, ENAMETOOLONG, "path too long: %s", path);
+  // The scan starts at p + 1, past the NUL of an empty path.
+  if (!*path) return rp_errf(e, ENOENT, "cannot create directory \"\": empty path");
   for (char *s = p + 1;; s++) {
     if (*s != '/' && *s) continue;
     char c = *s;

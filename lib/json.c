@@ -60,9 +60,48 @@ static int tok_is(const struct rp_json *j, int i, const char *word)
   return strlen(word) == n && !memcmp(j->js + j->t[i].start, word, n);
 }
 
-// Check what jsmn leaves to us: primitives, control characters, key types.
+// Whole extent of token t in the text: a string token excludes its quotes.
+static int outer_start(const jsmntok_t *t) { return t->start - (t->type == JSMN_STRING); }
+static int outer_end(const jsmntok_t *t) { return t->end + (t->type == JSMN_STRING); }
+
+// js[from..to) must be whitespace, with exactly one sep in it when sep is not
+// 0. Returns -1, or the offset of the first offending byte.
+static int gap(const struct rp_json *j, int from, int to, char sep)
+{
+  int p = from, seen = !sep;
+  for (; p < to; p++) {
+    char c = j->js[p];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (c != sep || seen) return p;
+    seen = 1;
+  }
+  return seen ? -1 : to;
+}
+
+// jsmn's strict mode does not check the punctuation between values: it takes
+// [1 2], [1,], [,1], ["a":1] and {"a"::1}. Check every gap of container i:
+// whitespace after the opening bracket and before the closing one, ':' after
+// a key, ',' between members.
+static int container(const struct rp_json *j, int i)
+{
+  const jsmntok_t *t = &j->t[i];
+  int obj = t->type == JSMN_OBJECT, n = obj ? 2 * t->size : t->size;
+  int pos = t->start + 1, k = i + 1;
+  for (int c = 0; c < n; c++, k = rp_json_next(j, k)) {
+    if (k >= j->n || j->t[k].start >= t->end) return t->start;
+    int bad = gap(j, pos, outer_start(&j->t[k]), !c ? 0 : obj && c % 2 ? ':' : ',');
+    if (bad >= 0) return bad;
+    pos = outer_end(&j->t[k]);
+  }
+  return gap(j, pos, t->end - 1, 0);
+}
+
+// Check what jsmn leaves to us: primitives, control characters, key types,
+// punctuation, and nothing but whitespace around the top-level value.
 static int validate(const struct rp_json *j)
 {
+  int bad = gap(j, outer_end(&j->t[0]), (int)j->len, 0);
+  if (bad >= 0) return bad;
   for (int i = 0; i < j->n; i++) {
     const jsmntok_t *t = &j->t[i];
     const char *s = j->js + t->start;
@@ -78,6 +117,10 @@ static int validate(const struct rp_json *j)
       for (int c = 0, k = i + 1; c < t->size; c++, k = rp_json_next(j, k + 1))
         if (k >= j->n || j->t[k].type != JSMN_STRING || j->t[k].size != 1) return t->start;
     }
+    if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) {
+      int b = container(j, i);
+      if (b >= 0) return b;
+    }
   }
   return -1;
 }
@@ -91,6 +134,9 @@ int rp_json_parse(struct rp_json *j, const char *what, const char *js, size_t le
   j->t = toks;
   j->n = 0;
   if (!rp_utf8_valid(js, len)) return rp_errf(e, EINVAL, "%s is not valid UTF-8", what);
+  // jsmn stops at a NUL byte as if the text ended there; JSON has no raw NUL.
+  const char *nul = memchr(js, 0, len);
+  if (nul) return rp_errf(e, EINVAL, "%s is not valid JSON (error near byte %d)", what, (int)(nul - js));
   jsmn_init(&p);
   int r = jsmn_parse(&p, js, len, toks, (unsigned)cap);
   if (r == JSMN_ERROR_NOMEM)
@@ -353,8 +399,10 @@ void rp_jw_strn(struct rp_jw *w, const char *s, size_t n)
       snprintf(esc, sizeof(esc), "\\u%04x", c);
       out(w, esc, 6);
     } else if (c >= 0x80) {
-      size_t k = 1;  // find the end of this UTF-8 sequence; replace if broken
-      while (i + k < n && k < 4 && ((unsigned char)s[i + k] & 0xc0) == 0x80) k++;
+      // Take at most the length the lead byte announces, so a stray
+      // continuation byte after a valid character costs only itself.
+      size_t k = 1, want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+      while (i + k < n && k < want && ((unsigned char)s[i + k] & 0xc0) == 0x80) k++;
       if (rp_utf8_valid(s + i, k)) out(w, s + i, k);
       else out(w, "\\ufffd", 6);
       i += k;

@@ -11,7 +11,8 @@ int rp_num_prefix(const char *s, unsigned long long max, unsigned long long *out
   const char *p = s;
   for (; *p >= '0' && *p <= '9'; p++) {
     unsigned d = (unsigned)(*p - '0');
-    if (v > (max - d) / 10) return -ERANGE;
+    // d > max first: max - d would wrap and let "7" through for max 5.
+    if (d > max || v > (max - d) / 10) return -ERANGE;
     v = v * 10 + d;
   }
   if (p == s) return -EINVAL;
