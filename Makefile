@@ -113,5 +113,12 @@ demo: all tools
 size:
 	scripts/size.sh
 
+bench:
+	scripts/bench.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
 clean:
 	rm -rf build

@@ -38,17 +38,39 @@ static const char usage[] =
     "  recovery NAME enabled|disabled|recover\n"
     "                                set the kernel's crash recovery, or recover a crashed processor\n"
     "  info FILE|NAME                ELF summary of a firmware file, or of NAME's firmware\n"
-    "  boot [CONFIG]                 start the processors listed in CONFIG (default /etc/rproc.json)\n"
+    "  boot [CONFIG] [--force]       start the processors listed in CONFIG (default /etc/rproc.json)\n"
     "\n"
     "A processor held by a container is left alone unless --force is given.\n"
     "Exit status: 0 done, 1 failed, 2 usage error.\n";
 
 static struct rp_err err;
 
-static void need_args(int argc, int min, int max, const char *what)
+// The few options there are, parsed by hand (no option parser in the boot
+// profile): which ones a command takes is a mask.
+enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8 };
+static struct {
+  const char *op[2];  // operands
+  int n, set;         // operand count, options seen
+  const char *timeout;
+} a;
+
+static void args(int argc, char **argv, int allow, int min, int max)
 {
-  if (argc < min) die_usage("%s: missing argument", what);
-  if (argc > max) die_usage("%s: too many arguments", what);
+  static const char *const name[] = {"--force", "-f", "--follow", "--json", "--timeout", "-t"};
+  static const char bit[] = {A_FORCE, A_FOLLOW, A_FOLLOW, A_JSON, A_TIMEOUT, A_TIMEOUT};
+  for (int i = 1; i < argc; i++) {
+    const char *s = argv[i];
+    int f = 0;
+    for (int k = 0; k < (int)sizeof(bit); k++)
+      if (!strcmp(s, name[k])) f = bit[k];
+    if (s[0] == '-' && s[1] && !(f & allow)) die_usage("%s: unknown option %s", argv[0], s);
+    a.set |= f;
+    if (f == A_TIMEOUT && !(a.timeout = argv[++i])) die_usage("%s: %s needs a value", argv[0], s);
+    if (f) continue;
+    if (a.n == max) die_usage("%s: too many arguments", argv[0]);
+    a.op[a.n++] = s;
+  }
+  if (a.n < min) die_usage("%s: missing argument", argv[0]);
 }
 
 static void lookup(const char *name, struct rp_rproc *p)
@@ -89,11 +111,10 @@ static int print_json(const struct rp_rproc *all, int n)
 static int cmd_list(int argc, char **argv)
 {
   static struct rp_rproc all[RP_RPROC_MAX];
-  int json = argc == 2 && !strcmp(argv[1], "--json");
-  if (argc > 1 && !json) die_usage("list: unknown argument %s", argv[1]);
+  args(argc, argv, A_JSON, 0, 0);
   int n = rp_rproc_list(all, RP_RPROC_MAX, &err);
   if (n < 0) die_err(&err);
-  if (json) return print_json(all, n);
+  if (a.set) return print_json(all, n);
   printf("%-5s %-20s %-10s %-30s %s\n", "INDEX", "NAME", "STATE", "FIRMWARE", "RECOVERY");
   for (int i = 0; i < n; i++)
     printf("%-5d %-20s %-10s %-30s %s\n", all[i].index, all[i].name, all[i].state,
@@ -106,8 +127,8 @@ static int cmd_status(int argc, char **argv)
   struct rp_rproc p;
   struct rp_claim c;
   char trace[256];
-  need_args(argc, 2, 2, "status");
-  lookup(argv[1], &p);
+  args(argc, argv, 0, 1, 1);
+  lookup(a.op[0], &p);
   rp_rproc_trace_path(&p, trace, sizeof(trace));
   printf("device:    %s\nname:      %s\nstate:     %s\nfirmware:  %s\n", p.dev, p.name, p.state,
          p.firmware[0] ? p.firmware : "-");
@@ -118,7 +139,9 @@ static int cmd_status(int argc, char **argv)
   return 0;
 }
 
-// Stage FILE for p and return the name to give the kernel.
+// Check FILE and give the name the kernel gets for it in rel. It is staged
+// only while p is offline: the copy of a running processor is never
+// replaced, rp_boot_start adopts or refuses instead.
 static void stage_file(const struct rp_rproc *p, const char *file, char *rel, size_t cap)
 {
   char owner[64];
@@ -129,56 +152,40 @@ static void stage_file(const struct rp_rproc *p, const char *file, char *rel, si
   if (fstat(fd, &st) || !S_ISREG(st.st_mode)) die(RP_EXIT_FAIL, "%s is not a regular file", file);
   if (rp_elf_inspect(fd, file, &elf, &err)) die_err(&err);
   rp_fmt(owner, sizeof(owner), "rproc/%s", p->dev);
-  if (rp_stage_copy(fd, owner, rp_path_base(file), rel, cap, &err)) die_err(&err);
+  if (rp_rproc_state(p, NULL) != RP_RS_OFFLINE) rp_fmt(rel, cap, "%s/%s", owner, rp_path_base(file));
+  else if (rp_stage_copy(fd, owner, rp_path_base(file), rel, cap, &err)) die_err(&err);
   close(fd);
-}
-
-static int parse_ms(const char *s)
-{
-  unsigned long long v;
-  if (rp_num_parse(s, 3600000, &v) || !v) die_usage("--timeout %s: want milliseconds from 1 to 3600000", s);
-  return (int)v;
 }
 
 static int cmd_start(int argc, char **argv)
 {
-  static const struct rp_option opts[] = {
-      {"timeout", 't', RP_OPT_VALUE, 1}, {"force", 'f', RP_OPT_FLAG, 2}, {0}};
-  const char *arg[3] = {0};
-  int n = 0, timeout = 10000, force = 0, o;
-  struct rp_getopt g;
-  rp_getopt_init(&g, argc, argv, 1, opts, 0);
-  while ((o = rp_getopt_next(&g)) != RP_OPT_END) {
-    if (o == 1) timeout = parse_ms(g.arg);
-    else if (o == 2) force = 1;
-    else if (o == RP_OPT_OPERAND && n < 2) arg[n++] = g.arg;
-    else if (o < 0 && o != RP_OPT_OPERAND) die_opt(&g, o);
-    else die_usage("start: too many arguments");
-  }
-  if (!n) die_usage("start: missing processor name");
+  unsigned long long timeout = 10000;
+  args(argc, argv, A_FORCE | A_TIMEOUT, 1, 2);
+  if (a.timeout && (rp_num_parse(a.timeout, 3600000, &timeout) || !timeout))
+    die_usage("--timeout %s: want milliseconds from 1 to 3600000", a.timeout);
   struct rp_rproc p;
   char rel[RP_FW_NAME_MAX];
-  lookup(arg[0], &p);
-  check_claim(&p, force);
-  if (arg[1]) stage_file(&p, arg[1], rel, sizeof(rel));
+  const char *file = a.op[1];
+  lookup(a.op[0], &p);
+  check_claim(&p, a.set & A_FORCE);
+  if (file) stage_file(&p, file, rel, sizeof(rel));
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  int r = rp_boot_start(&p, arg[1] ? rel : NULL, timeout, &err);
+  int r = rp_boot_start(&p, file ? rel : NULL, (int)timeout, &err);
   if (r < 0) die_err(&err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
   if (r == RP_BOOT_ADOPTED) printf("%s: already running %s\n", p.name, p.firmware);
-  else printf("%s: running %s (%ld ms)\n", p.name, arg[1] ? rel : p.firmware, ms);
+  else printf("%s: running %s (%ld ms)\n", p.name, file ? rel : p.firmware, ms);
   return 0;
 }
 
 static int cmd_stop(int argc, char **argv)
 {
-  int force = argc > 2 && !strcmp(argv[2], "--force");
   struct rp_rproc p;
-  need_args(argc - force, 2, 2, "stop");
-  lookup(argv[1], &p);
-  check_claim(&p, force);
+  args(argc, argv, A_FORCE, 1, 1);
+  lookup(a.op[0], &p);
+  check_claim(&p, a.set);
   int s = rp_rproc_state(&p, &err);
   if (s < 0) die_err(&err);
   if (s == RP_RS_OFFLINE) return printf("%s: already offline\n", p.name) < 0;
@@ -192,20 +199,20 @@ static void on_signal(int sig) { stop_following = sig; }
 
 static int cmd_logs(int argc, char **argv)
 {
-  int follow = argc == 3 && !strcmp(argv[2], "-f");
   struct rp_rproc p;
   struct rp_trace t;
   char buf[4096];
-  need_args(argc - follow, 2, 2, "logs");
-  lookup(argv[1], &p);
+  args(argc, argv, A_FOLLOW, 1, 1);
+  int follow = a.set;
+  lookup(a.op[0], &p);
+  signal(SIGINT, on_signal);  // a follower ends cleanly, exit 0
+  signal(SIGTERM, on_signal);
+  signal(SIGPIPE, SIG_IGN);
   rp_trace_init(&t, &p);
   int n = rp_trace_poll(&t, buf, sizeof(buf));
   if (n == -ENOENT && !follow)
     die(RP_EXIT_FAIL, "%s has no firmware log: it is %s (trace0 exists only while firmware "
         "with a trace resource runs)", p.name, p.state);
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
-  signal(SIGPIPE, SIG_IGN);
   struct timespec tick = {0, 100 * 1000 * 1000};
   for (;;) {
     if (n > 0 && fwrite(buf, 1, (size_t)n, stdout) != (size_t)n) return RP_EXIT_FAIL;
@@ -226,11 +233,11 @@ static int cmd_logs(int argc, char **argv)
 static int cmd_recovery(int argc, char **argv)
 {
   struct rp_rproc p;
-  need_args(argc, 3, 3, "recovery");
-  const char *v = argv[2];
+  args(argc, argv, 0, 2, 2);
+  const char *v = a.op[1];
   if (strcmp(v, "enabled") && strcmp(v, "disabled") && strcmp(v, "recover"))
     die_usage("recovery: %s is not one of enabled, disabled, recover", v);
-  lookup(argv[1], &p);
+  lookup(a.op[0], &p);
   if (rp_rproc_write(&p, "recovery", v, &err)) die_err(&err);
   rp_rproc_load(p.index, &p, NULL);
   printf("%s: recovery %s, state %s\n", p.name, p.recovery, p.state);
@@ -259,15 +266,19 @@ static int cmd_info(int argc, char **argv)
   char path[RP_PATH_MAX];
   struct stat st;
   struct rp_elf e;
-  need_args(argc, 2, 2, "info");
-  const char *file = argv[1];
+  args(argc, argv, 0, 1, 1);
+  const char *file = a.op[0];
   if (stat(file, &st)) {  // not a file: a processor, look up its firmware
     struct rp_rproc p;
-    lookup(file, &p);
+    const char *why = strerror(errno);
+    if (rp_rproc_lookup(file, &p, &err))
+      die(RP_EXIT_FAIL, "cannot open %s: %s; %s", file, why, err.msg);
     if (rp_boot_find_fw(p.firmware, path, sizeof(path), &err))
       die(RP_EXIT_FAIL, "%s: %s", p.name, err.msg);
     printf("processor: %s (%s, %s)\n", p.name, p.dev, p.state);
     file = path;
+  } else if (!S_ISREG(st.st_mode)) {
+    die(RP_EXIT_FAIL, "%s is not a regular file", file);
   }
   int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) die(RP_EXIT_FAIL, "cannot open %s: %s", file, strerror(errno));
@@ -277,16 +288,8 @@ static int cmd_info(int argc, char **argv)
   return 0;
 }
 
-static void boot_line(const struct rp_boot_entry *en, const struct rp_rproc *p, int r)
-{
-  const char *name = p->name[0] ? p->name : en->proc;
-  if (r == RP_BOOT_STARTED) printf("%s: started %s (%s)\n", name, en->firmware, p->dev);
-  else if (r == RP_BOOT_ADOPTED) printf("%s: adopted, already running %s (%s)\n", name, p->firmware, p->dev);
-  else printf("%s: failed: %s\n", name, err.msg);
-  fflush(stdout);
-}
-
-// Boot path: static buffers only, no heap.
+// Boot path: static buffers only, no heap. One line per processor, flushed
+// at once so a console shows progress.
 static int cmd_boot(int argc, char **argv)
 {
   static char js[RP_BOOT_CFG_MAX];
@@ -294,8 +297,8 @@ static int cmd_boot(int argc, char **argv)
   static struct rp_boot_cfg cfg;
   struct rp_board b;
   char have[512];
-  need_args(argc, 1, 2, "boot");
-  const char *path = argc > 1 ? argv[1] : "/etc/rproc.json";
+  args(argc, argv, A_FORCE, 0, 1);
+  const char *path = a.n ? a.op[0] : "/etc/rproc.json", *aborted = NULL;
   int n = rp_fs_read(path, js, sizeof(js), &err);
   if (n < 0) die_err(&err);
   if (rp_boot_parse(js, (size_t)n, path, toks, RP_BOOT_TOKENS, &cfg, &err)) die_err(&err);
@@ -306,16 +309,21 @@ static int cmd_boot(int argc, char **argv)
   }
   int failed = 0;
   for (int i = 0; i < cfg.n; i++) {
+    struct rp_boot_entry *en = &cfg.e[i];
     struct rp_rproc p = {0};
-    int r = rp_boot_entry(&cfg.e[i], &b, &p, &err);
-    boot_line(&cfg.e[i], &p, r);
+    int r = -1;
+    en->force = a.set;
+    if (!aborted) r = rp_boot_entry(en, &b, &p, &err);
+    const char *name = p.name[0] ? p.name : en->proc;
+    if (aborted) printf("%s: not started: boot aborted after %s failed\n", name, aborted);
+    else if (r == RP_BOOT_STARTED) printf("%s: started %s (%s)\n", name, en->firmware, p.dev);
+    else if (r == RP_BOOT_ADOPTED)
+      printf("%s: adopted, already %s %s (%s)\n", name, p.state, p.firmware, p.dev);
+    else printf("%s: failed: %s\n", name, err.msg);
+    fflush(stdout);
     if (r >= 0) continue;
     failed++;
-    if (cfg.e[i].on_failure == RP_BOOT_ABORT && i + 1 < cfg.n) {
-      printf("boot aborted: %d processor(s) after %s not started\n", cfg.n - i - 1, cfg.e[i].proc);
-      failed += cfg.n - i - 1;
-      break;
-    }
+    if (en->on_failure == RP_BOOT_ABORT && !aborted) aborted = en->proc;
   }
   if (failed) rp_log_error("%d of %d processor(s) did not come up", failed, cfg.n);
   return failed ? RP_EXIT_FAIL : RP_EXIT_OK;

@@ -1,14 +1,18 @@
 // boot.c - rproc boot: config parsing and bringing one processor up
 
 #include "boot.h"
+#include "claim.h"
 #include "elf.h"
 #include "path.h"
+#include "proc.h"
 #include "stage.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct ctx {
@@ -49,7 +53,9 @@ static int known_keys(const struct ctx *c, int obj, const char *const *keys, con
     int ok = 0;
     if (rp_json_str(c->j, k, name, sizeof(name)) < 0) name[0] = 0;
     for (const char *const *p = keys; *p; p++) ok |= !strcmp(*p, name);
-    if (!ok) return rp_errf(c->e, EINVAL, "%s: unknown key \"%s\" in %s", c->what, name, where);
+    if (!ok)  // where is "processors[N]." or "the top level"
+      return rp_errf(c->e, EINVAL, "%s: unknown key \"%s\" in %.*s", c->what, name,
+                     (int)strcspn(where, "."), where);
   }
   return 0;
 }
@@ -89,6 +95,9 @@ static int entry(const struct ctx *c, int obj, int idx, struct rp_boot_entry *en
   if (r) return r;
   if (!en->proc[0]) return rp_errf(c->e, EINVAL, "%s: %sname is missing", c->what, where);
   if (!en->firmware[0]) return rp_errf(c->e, EINVAL, "%s: %sfirmware is missing", c->what, where);
+  if (en->firmware[0] != '/' && !rp_path_safe_rel(en->firmware))
+    return rp_errf(c->e, EINVAL, "%s: %sfirmware must be an absolute path or a name in the "
+                   "firmware directory (no . or .. parts)", c->what, where);
   return 0;
 }
 
@@ -130,6 +139,56 @@ int rp_boot_parse(const char *js, size_t len, const char *what, jsmntok_t *toks,
   return 0;
 }
 
+// The start write, bounded: a child process writes "start" and sends the
+// outcome back through a pipe. When the time is up the child is left to
+// finish in the kernel (nothing can cancel a driver's start op).
+static int start_bounded(const struct rp_rproc *p, int timeout_ms, struct rp_err *e)
+{
+  struct rp_err ce = {0};
+  int fd[2];
+  if (pipe(fd)) return rp_errf(e, errno, "cannot create a pipe: %s", strerror(errno));
+  pid_t pid = _Fork();  // not fork(): no atfork handlers to run, and much smaller
+  if (pid == 0) {
+    for (int i = 0; i < 3; i++) close(i);  // a lingering child must not hold the caller's output
+    close(fd[0]);
+    rp_rproc_write(p, "state", "start", &ce);
+    _exit(write(fd[1], &ce, sizeof(ce)) != sizeof(ce));  // < PIPE_BUF: atomic
+  }
+  close(fd[1]);
+  if (pid < 0) {
+    close(fd[0]);
+    return rp_errf(e, errno, "cannot fork: %s", strerror(errno));
+  }
+  struct pollfd pf = {fd[0], POLLIN, 0};
+  int n;
+  while ((n = poll(&pf, 1, timeout_ms)) < 0 && errno == EINTR) {}
+  ssize_t got = n > 0 ? read(fd[0], &ce, sizeof(ce)) : 0;
+  close(fd[0]);
+  if (n <= 0)
+    return rp_errf(e, ETIMEDOUT, "%s did not start within %d ms: the kernel is still starting it",
+                   p->name, timeout_ms);
+  rp_proc_wait(pid, NULL, 0);
+  if (got != (ssize_t)sizeof(ce)) return rp_errf(e, EIO, "cannot start %s: the starting process died", p->name);
+  if (!ce.code) return 0;
+  if (e) *e = ce;
+  return -ce.code;
+}
+
+// A firmware that dies at once has not started: watch the state a moment.
+static int settle(const struct rp_rproc *p, const char *fw, struct rp_err *e)
+{
+  struct timespec tick = {0, 10 * 1000 * 1000};
+  for (int waited = 0;; waited += 10) {
+    int s = rp_rproc_state(p, e);
+    if (s < 0) return s;
+    if (s != RP_RS_RUNNING && s != RP_RS_ATTACHED)
+      return rp_errf(e, EIO, "%s %s right after starting firmware %s (see the kernel log)", p->name,
+                     s == RP_RS_CRASHED ? "crashed" : "stopped", fw);
+    if (waited >= RP_BOOT_SETTLE_MS) return RP_BOOT_STARTED;
+    nanosleep(&tick, NULL);
+  }
+}
+
 int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, struct rp_err *e)
 {
   char cur[RP_FW_NAME_MAX] = "";
@@ -139,16 +198,11 @@ int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, stru
   int same = !fw || !strcmp(cur, fw);
   if ((s == RP_RS_RUNNING || s == RP_RS_ATTACHED) && same) return RP_BOOT_ADOPTED;
   if (s != RP_RS_OFFLINE)
-    return rp_errf(e, EBUSY, "%s is %s with firmware %s: stop it first", p->name, rp_rstate_name(s), cur);
+    return rp_errf(e, EBUSY, "%s is %s with firmware %s%s%s: stop it first", p->name,
+                   rp_rstate_name(s), cur, same ? "" : ", not ", same ? "" : fw);
   int r = same ? 0 : rp_rproc_write(p, "firmware", fw, e);
-  if (!r) r = rp_rproc_write(p, "state", "start", e);
-  if (r) return r;
-  s = rp_rproc_wait(p, RP_RS_RUNNING, timeout_ms, e);
-  if (s < 0) return s;
-  if (s != RP_RS_RUNNING)
-    return rp_errf(e, ETIMEDOUT, "%s did not reach running within %d ms (state %s)", p->name,
-                   timeout_ms, rp_rstate_name(s));
-  return RP_BOOT_STARTED;
+  if (!r) r = start_bounded(p, timeout_ms, e);
+  return r ? r : settle(p, fw ? fw : cur, e);
 }
 
 int rp_boot_find_fw(const char *name, char *path, size_t cap, struct rp_err *e)
@@ -195,26 +249,39 @@ static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, str
   if (r) return r;
   int s = rp_rproc_state(p, e);
   if (s < 0) return s;
-  if ((s == RP_RS_RUNNING || s == RP_RS_ATTACHED) && !strcmp(p->firmware, rel)) return RP_BOOT_ADOPTED;
+  int adopt = (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) && !strcmp(p->firmware, rel);
   if (s == RP_RS_OFFLINE) r = prepare_fw(en, p, rel, sizeof(rel), 1, e);
-  if (!r && en->recovery[0] && s == RP_RS_OFFLINE) r = rp_rproc_write(p, "recovery", en->recovery, e);
-  return r ? r : rp_boot_start(p, rel, en->timeout_ms, e);
+  // Recovery is set on what is adopted too, never on what fails here
+  // (and not while crashed: there "enabled" would recover it).
+  if (!r && en->recovery[0] && (adopt || s == RP_RS_OFFLINE))
+    r = rp_rproc_write(p, "recovery", en->recovery, e);
+  if (r || adopt) return r ? r : RP_BOOT_ADOPTED;
+  return rp_boot_start(p, rel, en->timeout_ms, e);
 }
 
 int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, struct rp_rproc *p,
                   struct rp_err *e)
 {
   char have[512];
+  struct rp_claim c;
   if (en->board[0] && !rp_board_match(b, en->board)) {
     rp_board_describe(b, have, sizeof(have));
     return rp_errf(e, EINVAL, "board check failed: wants board \"%s\", this board is %s", en->board, have);
   }
   int r = rp_rproc_lookup(en->proc, p, e);
   if (r) return r;
+  if (!en->force && rp_claim_holder(p, &c, NULL) > 0)
+    return rp_errf(e, EBUSY, "%s is held by container %s; stop that container, or use --force",
+                   p->name, c.id);
   int tries = en->on_failure == RP_BOOT_RETRY ? en->retries + 1 : 1;
   for (int i = 1;; i++) {
     r = attempt(en, p, e);
-    if (r >= 0 || i >= tries) return r;
+    if (r >= 0 || r == -ETIMEDOUT) return r;
+    if (i >= tries) {
+      size_t n = e && i > 1 ? strlen(e->msg) : sizeof(e->msg);
+      if (n < sizeof(e->msg)) rp_fmt(e->msg + n, sizeof(e->msg) - n, " (%d attempts)", i);
+      return r;
+    }
     // A failed start can leave the processor crashed: stop it for the next try.
     rp_rproc_load(p->index, p, NULL);
     if (rp_rproc_state(p, NULL) == RP_RS_CRASHED) rp_rproc_write(p, "state", "stop", NULL);

@@ -22,6 +22,7 @@
 #define RP_BOOT_MAX 16           // processors in one config
 #define RP_BOOT_CFG_MAX 65536    // config file size limit
 #define RP_BOOT_TOKENS 1024
+#define RP_BOOT_SETTLE_MS 100    // a start counts once the state stayed running this long
 
 enum rp_boot_policy { RP_BOOT_CONTINUE, RP_BOOT_ABORT, RP_BOOT_RETRY };
 
@@ -32,6 +33,7 @@ struct rp_boot_entry {
   int order, timeout_ms, retries;
   enum rp_boot_policy on_failure;
   char recovery[16];             // "" = leave as is
+  int force;                     // set by the caller (not the config): ignore container claims
 };
 
 struct rp_boot_cfg {
@@ -47,12 +49,17 @@ int rp_boot_parse(const char *js, size_t len, const char *what, jsmntok_t *toks,
 enum { RP_BOOT_STARTED = 0, RP_BOOT_ADOPTED = 1 };
 
 // Bring p up with firmware name fw (NULL: whatever is set): adopt it when it
-// already runs (or is attached to) that firmware, else set the firmware,
-// start and wait up to timeout_ms for "running".
+// already runs (or is attached to) that firmware, else set the firmware and
+// start it. The kernel's start write blocks until the driver is done, so it
+// runs in a child process: after timeout_ms the caller gets -ETIMEDOUT while
+// the kernel may still finish the start later. A processor that crashes or
+// stops within RP_BOOT_SETTLE_MS of starting has failed to start.
 int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, struct rp_err *e);
 
-// One config entry, retries included: board check, stage, start or adopt.
-// p receives the processor (for messages) when it was found.
+// One config entry, retries included: board check, claim check (unless
+// en->force), stage, start or adopt. A timeout is not retried (the kernel
+// still holds the first start); the message of a retried failure ends with
+// the number of attempts. p receives the processor when it was found.
 int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, struct rp_rproc *p,
                   struct rp_err *e);
 

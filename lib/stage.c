@@ -26,6 +26,7 @@ int rp_stage_copy(int srcfd, const char *owner, const char *file, char *relname,
   if (!*file || strchr(file, '/') || !strcmp(file, ".") || !strcmp(file, ".."))
     return rp_errf(e, EINVAL, "invalid firmware file name %s", file);
   int r = owner_dir(owner, dir, sizeof(dir), e);
+  if (!r) r = rp_fs_rmtree(dir, e);  // an owner holds one image: drop what it staged before
   if (!r) r = rp_fs_mkdir_p(dir, 0755, e);
   if (r) return rp_errwrap(e, "cannot stage firmware");
   if (rp_path_join(dst, sizeof(dst), dir, file) || rp_fmt(relname, cap, "%s/%s", owner, file))

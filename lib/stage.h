@@ -14,8 +14,10 @@
 
 #define RP_FW_MAX_BYTES (64LL << 20)  // larger images are refused
 
-// Copy the file open on srcfd to <fwdir>/<owner>/<file>; relname receives
-// "<owner>/<file>", the name to write to the processor's firmware attribute.
+// Copy the file open on srcfd to <fwdir>/<owner>/<file>, replacing whatever
+// <owner> held before (one image per owner, so staging never piles up);
+// relname receives "<owner>/<file>", the name to write to the processor's
+// firmware attribute. Stage only while nothing runs the owner's old image.
 int rp_stage_copy(int srcfd, const char *owner, const char *file, char *relname, size_t cap,
                   struct rp_err *e);
 

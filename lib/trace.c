@@ -48,15 +48,19 @@ int rp_trace_poll(struct rp_trace *t, char *buf, size_t cap)
     restart(t);
     return -ENOENT;
   }
-  if (t->off > 0 && (n > 0 ? !same_buffer(t) : pread(t->fd, buf, 1, t->off - 1) != 1)) {
+  // Checked even when nothing is new: a recovered firmware's fresh log may
+  // already be as long as what was delivered from the old one.
+  if (t->off > 0 && (!same_buffer(t) || (n == 0 && pread(t->fd, buf, 1, t->off - 1) != 1))) {
     restart(t);  // shrank or replaced: a new firmware run, deliver it from the start
     return rp_trace_poll(t, buf, cap);
   }
   void *nul = memchr(buf, 0, (size_t)n);  // the text ends at the first NUL
   if (nul) n = (char *)nul - buf;
-  if (t->off == 0 && n > 0) {
-    t->headlen = n < (ssize_t)sizeof(t->head) ? (int)n : (int)sizeof(t->head);
-    memcpy(t->head, buf, (size_t)t->headlen);
+  if (t->off < (long long)sizeof(t->head)) {  // the head grows with the log, up to its size
+    int k = (int)sizeof(t->head) - (int)t->off;
+    if (k > n) k = (int)n;
+    memcpy(t->head + t->off, buf, (size_t)k);
+    t->headlen = (int)t->off + k;
   }
   t->off += n;
   return (int)n;
