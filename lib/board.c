@@ -41,7 +41,7 @@ int rp_board_match(const struct rp_board *b, const char *want)
 void rp_board_describe(const struct rp_board *b, char *buf, size_t cap)
 {
   if (!b->has_dt) {
-    rp_fmt(buf, cap, "no devicetree model");
+    rp_fmt(buf, cap, "unknown (no devicetree model or compatible)");
     return;
   }
   int listed = 0;

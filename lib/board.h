@@ -21,7 +21,8 @@ int rp_board_read(struct rp_board *b, struct rp_err *e);
 // 1 when want equals the model or one of the compatible strings.
 int rp_board_match(const struct rp_board *b, const char *want);
 
-// "model \"X\" (compatible: a, b)" or "no devicetree".
+// "\"X\" (compatible: a, b)", or "unknown (...)" without a devicetree; it
+// completes sentences like "this board is %s".
 void rp_board_describe(const struct rp_board *b, char *buf, size_t cap);
 
 #endif

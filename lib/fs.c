@@ -29,6 +29,7 @@ int rp_fs_write_all(int fd, const void *buf, size_t n)
 int rp_fs_read_fd(int fd, const char *what, char *buf, size_t cap, struct rp_err *e)
 {
   size_t len = 0;
+  if (!cap) return rp_errf(e, EINVAL, "no room to read %s", what);
   for (;;) {
     ssize_t r = read(fd, buf + len, cap - len);
     if (r < 0 && errno == EINTR) continue;

@@ -3,8 +3,8 @@
 #ifndef RP_NUM_H
 #define RP_NUM_H
 
-// Parse s as a decimal in [0, max]. Returns 0, -EINVAL (empty, a sign, any
-// non-digit) or -ERANGE. end (optional) stops parsing at that character.
+// Parse all of s as a decimal in [0, max]. Returns 0, -EINVAL (empty, a
+// sign, any non-digit) or -ERANGE. *out is only meaningful on 0.
 int rp_num_parse(const char *s, unsigned long long max, unsigned long long *out);
 
 // Same, for the prefix of s up to the first char not a digit; *rest points there.

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int root_too_long;  // then every path fails: never fall back to the real "/"
+
 const char *rp_path_root(void)
 {
   static char root[RP_PATH_MAX / 2];
@@ -17,7 +19,10 @@ const char *rp_path_root(void)
     if (!r || !*r) r = "/";
     size_t n = strlen(r);
     while (n > 0 && r[n - 1] == '/') n--;
-    if (n >= sizeof(root)) n = 0;  // absurd prefix: fall back to "/"
+    if (n >= sizeof(root)) {
+      n = 0;
+      root_too_long = 1;
+    }
     memcpy(root, r, n);
     root[n] = 0;
     done = 1;
@@ -29,7 +34,7 @@ int rp_path(char *buf, size_t cap, const char *fmt, ...)
 {
   const char *root = rp_path_root();
   size_t n = strlen(root);
-  if (n + 2 > cap) return -ENAMETOOLONG;
+  if (root_too_long || n + 2 > cap) return -ENAMETOOLONG;
   memcpy(buf, root, n);
   buf[n++] = '/';
   va_list ap;

@@ -32,14 +32,14 @@ static const char *kind(mode_t m)
          : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : "not a regular file";
 }
 
-// Replace rest with target + "/" + remaining.
-static int splice_link(struct walk *w, int fd, const char *remaining)
+// Replace rest with target + "/" + remaining (keeping a trailing slash).
+static int splice_link(struct walk *w, int fd, const char *remaining, int slash)
 {
   char target[RP_PATH_MAX], next[RP_PATH_MAX];
   ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
   if (n < 0) return rp_errf(w->e, errno, "%s: cannot read symlink: %s", w->path, strerror(errno));
   target[n] = 0;
-  if (rp_fmt(next, sizeof(next), "%s/%s", target, remaining))
+  if (rp_fmt(next, sizeof(next), "%s%s%s", target, remaining[0] || slash ? "/" : "", remaining))
     return rp_errf(w->e, ENAMETOOLONG, "%s: path too long", w->path);
   if (target[0] == '/') pop_to(w, 0);
   memcpy(w->rest, next, strlen(next) + 1);
@@ -90,6 +90,7 @@ static int step(struct walk *w, int *links, int *out)
   memcpy(comp, r, n);
   comp[n] = 0;
   r += n;
+  int slash = *r == '/';  // "fw.elf/" names a directory: a file there is ENOTDIR
   const char *remaining = r + strspn(r, "/");
   memmove(w->rest, remaining, strlen(remaining) + 1);
   if (!strcmp(comp, ".")) return 0;
@@ -109,13 +110,13 @@ static int step(struct walk *w, int *links, int *out)
   if (S_ISLNK(st.st_mode)) {
     int r2 = ++*links > RP_RESOLVE_MAXLINKS
                  ? rp_errf(w->e, ELOOP, "%s: too many levels of symbolic links", w->path)
-                 : splice_link(w, fd, w->rest);
+                 : splice_link(w, fd, w->rest, slash);
     close(fd);
     return r2;
   }
   if (S_ISDIR(st.st_mode)) return push_dir(w, fd, comp);
   close(fd);
-  if (w->rest[0]) return rp_errf(w->e, ENOTDIR, "%s: %s is not a directory", w->path, comp);
+  if (w->rest[0] || slash) return rp_errf(w->e, ENOTDIR, "%s: %s is not a directory", w->path, comp);
   *out = open_final(w, comp, &st);
   return *out < 0 ? *out : 1;
 }

@@ -76,7 +76,7 @@ int rp_rproc_load(int index, struct rp_rproc *out, struct rp_err *e)
 // Index from "remoteprocN", or -1.
 static int dev_index(const char *s)
 {
-  if (strncmp(s, "remoteproc", 10) || !s[10]) return -1;
+  if (strncmp(s, "remoteproc", 10) || !s[10] || (s[10] == '0' && s[11])) return -1;
   long v = 0;
   for (s += 10; *s; s++) {
     if (*s < '0' || *s > '9' || v > 100000) return -1;
@@ -97,7 +97,10 @@ static int scan_indexes(int *idx, int cap, struct rp_err *e)
   for (const char *name; (name = rp_dir_next(&d));) {
     int i = dev_index(name);
     if (i < 0) continue;
-    if (n == cap) break;
+    if (n == cap) {  // full: keep the lowest indexes, whatever the directory order
+      if (i >= idx[n - 1]) continue;
+      n--;
+    }
     int k = n++;
     for (; k > 0 && idx[k - 1] > i; k--) idx[k] = idx[k - 1];  // keep sorted
     idx[k] = i;
@@ -211,8 +214,12 @@ static int explain(const struct rp_rproc *p, const char *attr, const char *val, 
   if (err == EACCES || err == EPERM)
     return rp_errf(e, err, "cannot write %s of %s: permission denied (not root, or the driver "
                    "makes its sysfs files read-only)", attr, p->name);
-  if (err == ENOENT && strcmp(val, "start"))
-    return rp_errf(e, ENODEV, "remote processor %s is gone", p->name);
+  if (err == ENOENT && strcmp(val, "start")) {
+    char path[RP_PATH_MAX];
+    if (attr_path(p, "name", path, sizeof(path)) || access(path, F_OK))
+      return rp_errf(e, ENODEV, "remote processor %s is gone", p->name);
+    return rp_errf(e, ENOENT, "the kernel has no %s file for %s", attr, p->name);
+  }
   if (!strcmp(attr, "state") && !strcmp(val, "start")) return explain_start(p, err, e);
   if (!strcmp(attr, "state") && !strcmp(val, "stop") && err == EINVAL)
     return rp_errf(e, err, "cannot stop %s: it is not running (state %s)", p->name, st);

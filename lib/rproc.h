@@ -69,7 +69,8 @@ const char *rp_rstate_name(enum rp_rstate s);
 
 // The directory the kernel's firmware loader searches first: the
 // firmware_class "path" parameter when set, else lib/firmware (both under
-// RPROC_ROOT). dirs (optional) receives every searched directory, ", "-joined.
+// RPROC_ROOT). dirs (optional) receives the directories searched, for
+// messages: "<custom> or <root>/lib/firmware".
 int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err *e);
 
 // debugfs trace0 file of processor p.
