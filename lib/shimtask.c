@@ -315,10 +315,13 @@ static void h_pids(int ci, const struct rp_ttrpc_call *call, const struct waiter
   shim_reply(w, &rp_pb_pids_response_msg, &resp);
 }
 
+// No cgroup to measure, but never an absent value: containerd 1.6's CRI
+// unmarshals it unchecked and crashes. An empty cgroups v1 Metrics is what
+// a runc shim sends for a container without figures.
 static void h_stats(int ci, const struct rp_ttrpc_call *call, const struct waiter *w)
 {
   struct rp_pb_id_request r;
-  struct rp_pb_stats_response resp = {0};
+  struct rp_pb_stats_response resp = {{RP_PB_S("io.containerd.cgroups.v1.Metrics"), {0}}};
   if (decode(ci, call, &rp_pb_stats_request_msg, &r) < 0 || !need(r.id, w)) return;
   shim_reply(w, &rp_pb_stats_response_msg, &resp);
 }

@@ -42,6 +42,17 @@
 #   ctr_import OCI_TAR    ctr images import --all-platforms (quiet on success)
 #   containerd_stop       kill+delete tasks, remove containers, stop daemon
 #                         and every shim it started, unmount, remove sockets
+#   containerd_start_cri SANDBOX_IMAGE TOML [DIR...]
+#                         the same daemon (same exports; containerd_stop
+#                         stops it) with the CRI plugin ENABLED: overlayfs,
+#                         sandbox_image = SANDBOX_IMAGE (import it into k8s.io
+#                         before the first RunPodSandbox: nothing is pulled),
+#                         empty CNI dirs under the temp root (host-network
+#                         pods only), CTR_NAMESPACE=k8s.io (CRI's namespace).
+#                         TOML is appended to the config as is (runtime
+#                         handlers). Also exports CRI_ADDRESS (the CRI gRPC
+#                         socket: containerd's own) and CRI_ROOT (the CRI
+#                         plugin's root directory)
 #
 # podman 4.3 + conmon (no daemon)
 #   podman_start [RUNTIME]  prepare roots/configs; RUNTIME (default: runc on
@@ -440,6 +451,94 @@ containerd_stop() {
   return 0
 }
 
+# containerd_start_cri SANDBOX_IMAGE TOML [DIR...]: containerd with its CRI
+# plugin, driven over the CRI API as the kubelet does. Same layout, exports
+# and cleanup as containerd_start (ctr_, ctr_import and containerd_stop work
+# on it), but the config keeps the CRI plugin and ends with TOML.
+containerd_start_cri() {
+  _peers_need_root containerd || return 1
+  _peers_need_cmd containerd containerd || return 1
+  _peers_need_cmd ctr containerd || return 1
+  peers_init || return 1
+  [ -z "${CONTAINERD_PID:-}" ] || return 0
+  _cri_image=$1 _cri_toml=$2
+  shift 2
+  _extra=""
+  for _d in "$@"; do _extra="$_extra$_d:"; done
+  # CRI always works in the namespace k8s.io. Our runtime ignores
+  # cgroupsPath, so no cgroup is made and none is noted for removal.
+  CTR_NAMESPACE=k8s.io
+  _ctd_state=$PEERS_TMP/ctd _ctd_root=$PEERS_DIR/ctd
+  _ctd_sock=$PEERS_TMP/ctd.sock _ctd_log=$PEERS_DIR/ctd.log
+  mkdir -p "$_ctd_state" "$_ctd_root/cni/bin" "$_ctd_root/cni/net.d"
+  _peers_note /run/containerd /run/containerd/s /run/containerd/fifo
+  cat > "$_ctd_root/config.toml" <<EOF
+version = 2
+root = "$_ctd_root/root"
+state = "$_ctd_state/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper"]
+
+[grpc]
+  address = "$_ctd_sock"
+
+[ttrpc]
+  address = "$_ctd_sock.ttrpc"
+
+[debug]
+  level = "debug"
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$_ctd_root/opt"
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$_cri_image"
+
+[plugins."io.containerd.grpc.v1.cri".cni]
+  bin_dir = "$_ctd_root/cni/bin"
+  conf_dir = "$_ctd_root/cni/net.d"
+
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  snapshotter = "overlayfs"
+  default_runtime_name = "runc"
+
+# Once any runtime is configured the built-in runc entry is gone, and the
+# CRI plugin refuses to load without its default runtime.
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+
+$_cri_toml
+EOF
+  (cd / && exec env -i PATH="$PEERS_BIN:$_extra$PEERS_SYSPATH" HOME="${HOME:-/}" \
+    ${RPROC_ROOT:+RPROC_ROOT="$RPROC_ROOT"} \
+    setsid containerd --config "$_ctd_root/config.toml" >"$_ctd_log" 2>&1 </dev/null) &
+  _ctd_pid=$!
+  _peers_wait_up "$_ctd_pid" "$PEERS_START_TIMEOUT" ctr --address "$_ctd_sock" version
+  case $? in
+    0) _cri_err="" ;;
+    2) _cri_err="containerd (CRI) exited at start: $(_peers_tail "$_ctd_log")" ;;
+    *) _cri_err="containerd (CRI) did not answer within ${PEERS_START_TIMEOUT}s: $(_peers_tail "$_ctd_log")" ;;
+  esac
+  # The CRI plugin loads (or is skipped with an error) at start.
+  if [ -z "$_cri_err" ] && ! ctr --address "$_ctd_sock" plugins ls 2>/dev/null |
+       awk '$1 == "io.containerd.grpc.v1" && $2 == "cri" { print $NF }' | grep -qx ok; then
+    _cri_err="containerd's CRI plugin did not load: $(grep -m1 'io.containerd.grpc.v1.cri' "$_ctd_log" | cut -c1-300)"
+  fi
+  if [ -n "$_cri_err" ]; then
+    _peers_fail "$_cri_err"
+    _ctd_kill "$_ctd_pid" "$_ctd_sock" "$_ctd_state"
+    return 1
+  fi
+  CTR_ADDRESS=$_ctd_sock CONTAINERD_PID=$_ctd_pid CONTAINERD_LOG=$_ctd_log
+  CONTAINERD_STATE=$_ctd_state/state CONTAINERD_ROOT=$_ctd_root/root
+  CRI_ADDRESS=$_ctd_sock CRI_ROOT=$_ctd_root/root/io.containerd.grpc.v1.cri
+  CTR_FIFO_DIR=$PEERS_TMP/fifo CTR=$PEERS_TMP/tools/ctr
+  mkdir -p "$CTR_FIFO_DIR" "$PEERS_TMP/tools"
+  printf '#!/bin/sh\nexec ctr --address "%s" --namespace "%s" "$@"\n' "$CTR_ADDRESS" "$CTR_NAMESPACE" > "$CTR"
+  chmod 0755 "$CTR"
+  export CTR_ADDRESS CTR_NAMESPACE CTR CTR_FIFO_DIR CONTAINERD_PID CONTAINERD_LOG CONTAINERD_STATE \
+    CONTAINERD_ROOT CRI_ADDRESS CRI_ROOT
+}
+
 # ---------------------------------------------------------------- podman
 
 podman_start() {
@@ -637,4 +736,34 @@ peers_leftovers() {
     [ -e "$_p" ] && echo "path $_p"
   done
   return 0
+}
+
+# ---------------------------------------------------------------- restart
+
+# containerd_restart: stop the daemon started by containerd_start (or
+# containerd_start_cri) and start it again with the same PATH, config and
+# state, as a service restart does: its shims (and their tasks) keep running.
+# Updates and exports CONTAINERD_PID; the old log is appended to
+# $CONTAINERD_LOG.1. Returns 1 with PEERS_REASON when it does not come back.
+containerd_restart() {
+  if [ -z "${CONTAINERD_PID:-}" ] || ! _peers_alive "$CONTAINERD_PID"; then
+    _peers_fail "containerd_restart: containerd is not running"
+    return 1
+  fi
+  _rs_cfg=${CONTAINERD_ROOT%/root}/config.toml
+  _rs_path=$(tr '\0' '\n' < "/proc/$CONTAINERD_PID/environ" | sed -n 's/^PATH=//p')
+  _peers_stop_pid "$CONTAINERD_PID" 10
+  cat "$CONTAINERD_LOG" >> "$CONTAINERD_LOG.1" 2>/dev/null
+  (cd / && exec env -i PATH="$_rs_path" HOME="${HOME:-/}" \
+    ${RPROC_ROOT:+RPROC_ROOT="$RPROC_ROOT"} \
+    setsid containerd --config "$_rs_cfg" >"$CONTAINERD_LOG" 2>&1 </dev/null) &
+  CONTAINERD_PID=$!
+  export CONTAINERD_PID
+  _peers_wait_up "$CONTAINERD_PID" "$PEERS_START_TIMEOUT" ctr --address "$CTR_ADDRESS" version
+  case $? in
+    0) return 0 ;;
+    2) _peers_fail "containerd exited at restart: $(_peers_tail "$CONTAINERD_LOG")" ;;
+    *) _peers_fail "containerd did not answer within ${PEERS_START_TIMEOUT}s of a restart: $(_peers_tail "$CONTAINERD_LOG")" ;;
+  esac
+  return 1
 }
