@@ -156,23 +156,25 @@ static int cmd_start(int argc, char **argv)
 
 static volatile sig_atomic_t forwarded;
 static void forward(int sig) { forwarded = sig; }
+static void child_ended(int sig) { (void)sig; }  // only ends sigsuspend
 
-// Foreground run: we are the proxy's reaper; pass TERM/INT on, return its status.
-static int wait_container(const char *id, int pid)
+// Foreground run: we are the proxy's reaper; pass TERM/INT on, return its
+// status. Those signals are held from before create (cmd_run), so one sent
+// while the container comes up is passed on too, not lost or fatal.
+static int wait_container(const char *id, int pid, const sigset_t *unheld)
 {
   int status = 0;
-  struct sigaction sa = {.sa_handler = forward};
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
   for (;;) {
-    pid_t r = waitpid(-1, &status, 0);
+    pid_t r = waitpid(-1, &status, WNOHANG);
     if (r == pid) break;
-    if (r < 0 && errno == EINTR && forwarded) {
+    if (r < 0) break;     // nothing left to wait for
+    if (r > 0) continue;  // the guardian
+    if (forwarded) {
       rp_rt_kill(&rt, id, forwarded, 0, NULL);
       forwarded = 0;
-    } else if (r < 0 && errno != EINTR) {
-      break;
+      continue;
     }
+    sigsuspend(unheld);   // until TERM, INT or CHLD ran its handler
   }
   rp_rt_delete(&rt, id, 1, NULL);
   return rp_proc_exit_code(status);
@@ -182,14 +184,22 @@ static int cmd_run(int argc, char **argv)
 {
   int pid;
   const char *id;
+  sigset_t hold, unheld;
   need_id(parse(argc, argv, create_opts, &id, 1, set_op), "run");
-  if (!op.detach) prctl(PR_SET_CHILD_SUBREAPER, 1);
+  if (!op.detach) {
+    struct sigaction fw = {.sa_handler = forward}, ch = {.sa_handler = child_ended};
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGTERM), sigaddset(&hold, SIGINT), sigaddset(&hold, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &hold, &unheld);
+    sigaction(SIGTERM, &fw, NULL), sigaction(SIGINT, &fw, NULL), sigaction(SIGCHLD, &ch, NULL);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+  }
   do_create(argc, argv, &pid);
   if (rp_rt_start(&rt, id, &err)) {
     rp_rt_delete(&rt, id, 1, NULL);
     die_err(&err);
   }
-  return op.detach ? 0 : wait_container(id, pid);
+  return op.detach ? 0 : wait_container(id, pid, &unheld);
 }
 
 static int cmd_state(int argc, char **argv)

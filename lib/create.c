@@ -191,6 +191,7 @@ static void keep_fds(int *fds, int n)
     if (fds[i] >= 0) fds[i] = fcntl(fds[i], F_DUPFD, 64 + i);
   for (int i = 0; i < n; i++)
     if (fds[i] >= 0) fds[i] = dup2(fds[i], 3 + i) < 0 ? -1 : 3 + i;
+    else close(3 + i);  // an unused slot must not keep what the caller had there
   rp_proc_close_from(3 + n);
 }
 
@@ -206,9 +207,15 @@ static void stdio_for_proxy(struct job *j)
     if (io[i] >= 0 && io[i] != i) dup2(io[i], i);
 }
 
+// Long-lived children leave the caller's directory: holding it would keep
+// its filesystem busy (umount: target is busy) for the container's life.
+// Every path they use later is absolute or a descriptor.
+static void leave_cwd(void) { (void)!chdir("/"); }
+
 static _Noreturn void proxy_child(struct job *j, int sync, int death)
 {
   int fds[5] = {j->ctl, sync, j->dirfd, death, j->logfd};
+  leave_cwd();
   stdio_for_proxy(j);
   keep_fds(fds, 5);
   struct rp_proxy_cfg c = {.id = j->st.id, .sandbox = j->st.sandbox, .proc = j->proc,
@@ -220,7 +227,12 @@ static _Noreturn void proxy_child(struct job *j, int sync, int death)
 
 static _Noreturn void guard_child(struct job *j, int death_rd)
 {
-  int fds[1] = {death_rd};
+  int fds[1] = {death_rd}, null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  // It prints nothing, and the caller's stdio must not stay open through it:
+  // a caller reading create's output to EOF (go-runc with a terminal) would
+  // wait for the container's end, and pipes would outlive the proxy.
+  for (int i = 0; i < 3 && null >= 0; i++) dup2(null, i);
+  leave_cwd();
   keep_fds(fds, 1);
   _exit(rp_guard_run(fds[0], j->st.dir, j->proc.dev, j->rt->title, j->rt->title_cap));
 }

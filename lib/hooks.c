@@ -17,6 +17,9 @@ static const char *const kind_names[RP_HOOK_KINDS] = {"prestart", "createRuntime
 
 static void child(const struct rp_hook *h, int in, int err)
 {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);  // a mask survives execve: `run` holds TERM/INT
   dup2(in, 0);
   dup2(err, 2);
   if (dup2(err, 1) < 0) _exit(127);

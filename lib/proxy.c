@@ -232,10 +232,12 @@ static int on_signal(struct px *x)
 static int setup_signals(void)
 {
   sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM), sigaddset(&set, SIGINT), sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGQUIT), sigaddset(&set, SIGUSR1), sigaddset(&set, SIGUSR2);
-  sigaddset(&set, SIGWINCH);
+  // Every signal a sender can aim at us arrives on the signalfd, so none
+  // ends the proxy by its default action (kill ID ALRM must not stop the
+  // firmware). Fault signals stay unblocked: they come from our own bugs.
+  sigfillset(&set);
+  sigdelset(&set, SIGSEGV), sigdelset(&set, SIGBUS), sigdelset(&set, SIGFPE);
+  sigdelset(&set, SIGILL), sigdelset(&set, SIGTRAP), sigdelset(&set, SIGSYS);
   sigprocmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
   return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -59,6 +59,8 @@ static int not_startable(const struct rp_state *st, enum rp_status s, struct rp_
 {
   if (s == RP_ST_RUNNING) return rp_errf(e, EBUSY, "container %s is already running", st->id);
   if (s == RP_ST_CREATING) return rp_errf(e, EBUSY, "container %s is still being created", st->id);
+  if (s == RP_ST_CREATED && !strcmp(st->phase, "starting"))
+    return rp_errf(e, EBUSY, "container %s is already being started", st->id);
   return rp_errf(e, EINVAL, "container %s is stopped: it cannot be started again (delete and "
                  "create it)", st->id);
 }
@@ -71,13 +73,24 @@ int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
   enum rp_status s = rp_state_status(&cur);
   if (s != RP_ST_CREATED || strcmp(cur.phase, "created")) r = not_startable(&cur, s, e);
   if (!r && !cur.sandbox) r = stage(&cur, e);
-  if (!r) r = rp_state_write(&cur, e);  // the guardian learns the firmware name here
+  // "starting" keeps a second start out while this one waits unlocked for
+  // the reply: it would fail and take the staged firmware of a running
+  // container with it. The guardian learns the firmware name here too.
+  int written = 0;
+  if (!r) {
+    rp_strlcpy(cur.phase, "starting", sizeof(cur.phase));
+    written = !(r = rp_state_write(&cur, e));
+  }
   int dirfd = r ? -1 : open(cur.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (!r && (fd = rp_sock_connect(dirfd, "ctl", e)) < 0)
     r = rp_errf(e, ESRCH, "container %s is not running: its process is gone", id);
   if (!r && (rp_fmt(msg, sizeof(msg), "start %s", cur.fw_staged) ||
              send(fd, msg, strlen(msg), MSG_NOSIGNAL) < 0))
     r = rp_errf(e, EIO, "cannot reach the process of container %s: %s", id, strerror(errno));
+  if (r && written) {  // the request never reached the proxy: startable again
+    rp_strlcpy(cur.phase, "created", sizeof(cur.phase));
+    rp_state_write(&cur, NULL);
+  }
   if (dirfd >= 0) close(dirfd);
   close(lock);
   if (r && fd >= 0) close(fd);

@@ -27,8 +27,14 @@ int rp_state_valid_id(const char *id, struct rp_err *e)
     char c = id[i];
     int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     if (alnum || (i && strchr("_.+-", c) && c)) continue;
-    return rp_errf(e, EINVAL, "invalid container id \"%.64s%s\": use letters, digits and _.+- "
-                   "(not first)", id, n > 64 ? "..." : "");
+    // Shown with control characters as '?': a newline in an id must not
+    // split the error into two log lines.
+    char shown[65];
+    size_t k = 0;
+    for (; k < 64 && id[k]; k++) shown[k] = (unsigned char)id[k] < 0x20 || id[k] == 0x7f ? '?' : id[k];
+    shown[k] = 0;
+    return rp_errf(e, EINVAL, "invalid container id \"%s%s\": use letters, digits and _.+- "
+                   "(not first)", shown, n > 64 ? "..." : "");
   }
   return 0;
 }
@@ -173,8 +179,11 @@ enum rp_status rp_state_status(const struct rp_state *st)
   if (!strcmp(st->phase, "creating"))
     return rp_proc_alive(st->creator, st->creator_start) ? RP_ST_CREATING : RP_ST_STOPPED;
   if (!rp_proc_alive(st->pid, st->pid_start)) return RP_ST_STOPPED;
-  if (strcmp(st->phase, "started")) return RP_ST_CREATED;
-  return st->sandbox || processor_runs(st) ? RP_ST_RUNNING : RP_ST_STOPPED;
+  if (!strcmp(st->phase, "created")) return RP_ST_CREATED;
+  if (st->sandbox || processor_runs(st)) return RP_ST_RUNNING;
+  // "starting": running as soon as the processor is, even if the starter
+  // died before recording it; until then still created.
+  return strcmp(st->phase, "starting") ? RP_ST_STOPPED : RP_ST_CREATED;
 }
 
 const char *rp_status_name(enum rp_status s)

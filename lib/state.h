@@ -30,7 +30,7 @@ struct rp_state {
   char fw_staged[RP_FW_NAME_MAX]; // name given to the kernel, "" before start
   char proc_name[96], proc_dev[24];
   char log[256];                  // "trace", "none" or a tty path
-  char phase[12];                 // "creating", "created", "started"
+  char phase[12];                 // "creating", "created", "starting", "started"
   char created[40];               // RFC 3339
   int sandbox;                    // a pod sandbox: holds no processor
   int pid, creator;               // proxy; the create that is in progress
