@@ -27,6 +27,9 @@ struct px {
   char fw[RP_FW_NAME_MAX];   // firmware we started
   int running, sigfd;
   int logdead, outdead;      // the tty hung up; nobody reads our stdout
+  int had_trace;             // trace0 existed while running
+  int fd_state, fd_fw;       // sysfs attributes kept open for polling
+  long unsure_since;         // when a possible kernel recovery began, or 0
   struct rp_trace trace;
   char out[16384];           // log text waiting for a slow reader
   size_t outlen, dropped;
@@ -188,28 +191,60 @@ static void pump_log(struct px *x)
   flush_out(x);
 }
 
+// With recovery enabled the kernel answers a crash by showing "crashed",
+// then "offline" while it starts the same firmware again. Only a user's
+// stop removes trace0, so when there was one its absence settles it;
+// otherwise give the kernel as long as a start may take.
+static int recovering(struct px *x, int s)
+{
+  char rec[24];
+  if (s != RP_RS_CRASHED && s != RP_RS_OFFLINE) return 0;
+  if (rp_rproc_read(&x->p, "recovery", rec, sizeof(rec), NULL) < 0 || strcmp(rec, "enabled")) return 0;
+  if (s == RP_RS_OFFLINE && x->had_trace && access(x->trace.path, F_OK)) return 0;
+  long now = now_ms();
+  if (!x->unsure_since) x->unsure_since = now;
+  return now - x->unsure_since < RP_PROXY_START_TIMEOUT;
+}
+
+// Read state and firmware through descriptors kept open: a look every
+// 50 ms then costs two preads. Returns the state, or -1 when they are gone.
+static int look(struct px *x, char *fw, size_t cap)
+{
+  char st[32];
+  if (x->fd_state < 0) x->fd_state = rp_rproc_open(&x->p, "state");
+  if (x->fd_fw < 0) x->fd_fw = rp_rproc_open(&x->p, "firmware");
+  if (x->fd_state < 0 || rp_rproc_reread(x->fd_state, st, sizeof(st)) < 0) return -1;
+  if (x->fd_fw < 0 || rp_rproc_reread(x->fd_fw, fw, cap) < 0) fw[0] = 0;
+  return (int)rp_rstate_parse(st);
+}
+
 // One look at the processor while running; an exit code when it ended.
 static int tick(struct px *x)
 {
   char cur[RP_FW_NAME_MAX];
   pump_log(x);
   if (x->c->sandbox) return -1;
-  struct rp_err e;
-  int s = rp_rproc_state(&x->p, &e);
+  int s = look(x, cur, sizeof(cur));
   if (s < 0) {
     say(x, "processor %s disappeared%s", "");
     return finish(x, RP_PROXY_GONE, "the processor disappeared");
   }
+  if (cur[0] && strcmp(cur, x->fw)) {
+    say(x, "someone else replaced the firmware of %s with %s", cur);
+    return finish(x, RP_PROXY_LOST, "someone else replaced the firmware");
+  }
+  if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) {
+    if (x->unsure_since) say(x, "firmware on %s crashed%s; the kernel recovered it", "");
+    x->unsure_since = 0;
+    x->had_trace |= x->trace.fd >= 0;
+    return -1;
+  }
+  if (recovering(x, s)) return -1;
   if (s == RP_RS_CRASHED) {
     say(x, "firmware on %s crashed%s; stopping the processor", "");
     rp_rproc_write(&x->p, "state", "stop", NULL);
     return finish(x, RP_PROXY_CRASHED, "the firmware crashed");
   }
-  if (rp_rproc_read(&x->p, "firmware", cur, sizeof(cur), NULL) >= 0 && strcmp(cur, x->fw)) {
-    say(x, "someone else replaced the firmware of %s with %s", cur);
-    return finish(x, RP_PROXY_LOST, "someone else replaced the firmware");
-  }
-  if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) return -1;
   say(x, "%s was stopped by someone else (state %s)", rp_rstate_name(s));
   return finish(x, RP_PROXY_LOST, "someone else stopped the processor");
 }
@@ -261,7 +296,7 @@ static int wait_commit(struct px *x)
 int rp_proxy_run(const struct rp_proxy_cfg *c)
 {
   static struct px x;
-  x = (struct px){.c = c, .p = c->proc};
+  x = (struct px){.c = c, .p = c->proc, .fd_state = -1, .fd_fw = -1};
   set_title(c);
   x.sigfd = setup_signals();
   rp_trace_init(&x.trace, &c->proc);

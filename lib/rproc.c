@@ -53,6 +53,23 @@ int rp_rproc_read(const struct rp_rproc *p, const char *attr, char *buf, size_t 
   return n;
 }
 
+int rp_rproc_open(const struct rp_rproc *p, const char *attr)
+{
+  char path[RP_PATH_MAX];
+  if (attr_path(p, attr, path, sizeof(path))) return -ENAMETOOLONG;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+
+int rp_rproc_reread(int fd, char *buf, size_t cap)
+{
+  ssize_t n = pread(fd, buf, cap - 1, 0);
+  if (n < 0) return -errno;
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == 0)) n--;
+  buf[n] = 0;
+  return (int)n;
+}
+
 static void read_opt(const struct rp_rproc *p, const char *attr, char *buf, size_t cap)
 {
   if (rp_rproc_read(p, attr, buf, cap, NULL) < 0) buf[0] = 0;

@@ -52,6 +52,14 @@ int rp_rproc_load(int index, struct rp_rproc *out, struct rp_err *e);
 int rp_rproc_read(const struct rp_rproc *p, const char *attr, char *buf, size_t cap,
                   struct rp_err *e);
 
+// Open attribute attr for repeated reads with rp_rproc_reread (a poller
+// saves an open and a close per look). Returns the fd or -errno.
+int rp_rproc_open(const struct rp_rproc *p, const char *attr);
+
+// Read an attribute open on fd again from offset 0 (sysfs regenerates the
+// value on such a read), trailing newline removed. Length or -errno.
+int rp_rproc_reread(int fd, char *buf, size_t cap);
+
 // Current state, read live. Negative code on error.
 int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e);
 

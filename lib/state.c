@@ -163,6 +163,20 @@ int rp_state_lock(const struct rp_state *st, struct rp_err *e)
   return fd;
 }
 
+// A kernel recovery (recovery enabled) shows "crashed", then "offline" while
+// it starts our firmware again, keeping trace0, which a user's stop removes.
+static int recovering(const struct rp_state *st)
+{
+  struct rp_rproc p = {0};
+  char v[RP_FW_NAME_MAX], trace[RP_PATH_MAX];
+  rp_strlcpy(p.dev, st->proc_dev, sizeof(p.dev));
+  int s = rp_rproc_state(&p, NULL);
+  if (s != RP_RS_CRASHED && s != RP_RS_OFFLINE) return 0;
+  if (rp_rproc_read(&p, "recovery", v, sizeof(v), NULL) < 0 || strcmp(v, "enabled")) return 0;
+  if (rp_rproc_read(&p, "firmware", v, sizeof(v), NULL) < 0 || strcmp(v, st->fw_staged)) return 0;
+  return !rp_rproc_trace_path(&p, trace, sizeof(trace)) && !access(trace, F_OK);
+}
+
 static int processor_runs(const struct rp_state *st)
 {
   struct rp_rproc p = {0};
@@ -180,7 +194,9 @@ enum rp_status rp_state_status(const struct rp_state *st)
     return rp_proc_alive(st->creator, st->creator_start) ? RP_ST_CREATING : RP_ST_STOPPED;
   if (!rp_proc_alive(st->pid, st->pid_start)) return RP_ST_STOPPED;
   if (!strcmp(st->phase, "created")) return RP_ST_CREATED;
-  if (st->sandbox || processor_runs(st)) return RP_ST_RUNNING;
+  if (st->sandbox) return RP_ST_RUNNING;
+  if (processor_runs(st) || (!strcmp(st->phase, "started") && recovering(st)))
+    return RP_ST_RUNNING;
   // "starting": running as soon as the processor is, even if the starter
   // died before recording it; until then still created.
   return strcmp(st->phase, "starting") ? RP_ST_STOPPED : RP_ST_CREATED;

@@ -12,7 +12,9 @@
 # 4. packs build/kernel/initramfs.cpio.gz: busybox, the module, fixtures in
 #    /lib/firmware/rprocsim/, rprocbox and its applet links and mkelf in
 #    /usr/bin, the tests in /tests as in the repository (tests/testing.sh,
-#    tests/sysfs-conformance.sh, tests/kernel/...), tests/kernel/init as /init.
+#    tests/sysfs-conformance.sh, tests/kernel/...), scripts/rproc-boot.init
+#    and config/rproc.json (when present) as /scripts and /config, empty
+#    /etc, /run and /var, tests/kernel/init as /init.
 #
 # Prints result lines (SKIP for a missing rprocbox) on stdout, progress on
 # stderr; exits non-zero when something the tier cannot do without failed.
@@ -74,7 +76,7 @@ fi
 # --- 4. initramfs ---------------------------------------------------------------
 S=$K/initramfs
 rm -rf "$S" && mkdir -p "$S/bin" "$S/lib/modules" "$S/lib/firmware/rprocsim" "$S/usr/bin" \
-  "$S/tests/kernel/guest" || exit 1
+  "$S/tests/kernel/guest" "$S/etc" "$S/run" "$S/var" || exit 1
 cp "$BUSYBOX" "$S/bin/busybox" && ln -s busybox "$S/bin/sh" &&
 cp tests/kernel/init "$S/init" && chmod 755 "$S/init" &&
 cp "$K/rprocsim.ko" "$S/lib/modules/" && cp "$K/mkelf-arm64" "$S/usr/bin/mkelf" ||
@@ -91,6 +93,12 @@ for f in tests/kernel/guest/*.sh; do
   [ -f "$f" ] && { cp "$f" "$S/tests/kernel/guest/" || exit 1; }
 done
 [ -f tests/sysfs-conformance.sh ] && { cp tests/sysfs-conformance.sh "$S/tests/" || exit 1; }
+# The boot script and the example boot config, where the repository has
+# them (tests/kernel/guest/boot.sh installs and runs the script).
+for f in scripts/rproc-boot.init config/rproc.json; do
+  [ -f "$f" ] || continue
+  mkdir -p "$S/${f%/*}" && cp "$f" "$S/$f" || exit 1
+done
 
 if [ -n "$rprocbox" ]; then
   cp "$rprocbox" "$S/usr/bin/rprocbox" || exit 1

@@ -30,10 +30,12 @@
 # whole guest console, kernel log after the end marker).
 #
 # Cost: about 75 MB of packages once (about 11 s to download and unpack on a
-# good mirror); after that about 5 s on 2 cores: module, fixtures and
-# initramfs ~1-2 s plus make ARCH=arm64, boot and guest tests ~3-4 s of
-# emulated arm64. Cached in build/kernel/ (reused until apt's package lists
-# change and name a newer kernel).
+# good mirror); after that about 35-60 s on 2 cores (depending on load):
+# module, fixtures and initramfs ~1-2 s plus make ARCH=arm64, then ~6 s of
+# kernel boot and ~30 s of guest tests in emulated arm64 (every exec there
+# costs ~15 ms). Cached in build/kernel/ (reused until apt's package lists
+# change and name a newer kernel). tests/kernel/on-sim.sh runs the same
+# guest scripts on the host against the FUSE simulator in ~10 s.
 #
 # Guest tests: tests/kernel/guest/*.sh run in name order under busybox sh as
 # root, each in a session of its own with a 60 s limit, with RPROC_ROOT=/,

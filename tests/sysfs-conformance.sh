@@ -366,4 +366,34 @@ check "slow start: running" "$(st)" running
 wr "$CTL/start_delay_ms" 0 >/dev/null
 wr "$SYS/state" stop >/dev/null
 
+# ---- a full trace buffer ----
+# The test module keeps the buffer a NUL-terminated string: a 4096-byte
+# trace region holds 4095 bytes of text; what does not fit is a short write,
+# then ENOSPC.
+wr "$SYS/state" start >/dev/null
+check "full trace buffer: ENOSPC, 4095 bytes kept" \
+  "$(wr "$CTL/trace" "$(printf '%5000s' '' | tr ' ' x)")/$(($(wc -c < "$DBG/trace0")))" ENOSPC/4095
+check "full trace buffer: ENOSPC for a single byte" "$(wrn "$CTL/trace" y)" ENOSPC
+wr "$SYS/state" stop >/dev/null
+
+# ---- a crash recovery whose start is slow ----
+# The recovery stops the processor (the driver's stop op runs and clears
+# device memory, trace buffer included), keeps its resources (trace0 stays)
+# and starts the firmware again holding the processor's lock: meanwhile the
+# state reads offline and trace0 reads empty, and a trace write waits for
+# the recovery, then lands in the new boot's log.
+wr "$SYS/recovery" enabled >/dev/null
+wr "$SYS/state" start >/dev/null
+wr "$CTL/trace" conf-before-crash >/dev/null
+wr "$CTL/start_delay_ms" 800 >/dev/null
+wr "$DBG/crash" 2 >/dev/null
+sleep 0.25
+check "slow recovery: offline while its start runs" "$(st)" offline
+check "slow recovery: trace0 kept, already empty (the stop op cleared device memory)" \
+  "$(exists "$DBG/trace0")/$(cat "$DBG/trace0")" yes/
+check "slow recovery: a trace write waits for it, then lands in the new boot's log" \
+  "$(wr "$CTL/trace" conf-after-recovery)/$(st)/$(cat "$DBG/trace0")" OK/running/conf-after-recovery
+wr "$CTL/start_delay_ms" 0 >/dev/null
+wr "$SYS/state" stop >/dev/null
+
 [ "$failed" -eq 0 ]

@@ -12,6 +12,28 @@
 #   get FILE                     first line of FILE ("<missing>" if unreadable)
 #   wait_state DEV STATE SECS    poll DEV's state until STATE (0 on success)
 #   now_ms                       uptime in milliseconds
+#   exists FILE                  yes or no
+#   content FILE                 the whole file, newlines shown as | ("<missing>")
+#   empty FILE                   FILE exists and reads empty (0; debugfs files
+#                                have no size, test -s does not work there)
+#   alive PID                    yes when PID exists and is not a zombie, else no
+#   wait_for SECS CMD...         poll CMD every 0.05 s until it succeeds (0) or
+#                                SECS pass (1)
+#   jget KEY                     value of "KEY" in pretty-printed JSON on stdin
+#                                (one key a line; quotes and comma removed;
+#                                "<none>" when absent)
+#   rt_get ID KEY                that value from `remoteproc-runtime state ID`
+#   outrc CMD...                 CMD's output (stdout and stderr) and "rc=N",
+#                                lines joined with | (trailing empty lines
+#                                dropped; CMD must not leave a daemon holding
+#                                its output)
+#   reset_dev DEV                DEV back to offline, test controls and
+#                                recovery at their defaults
+#
+# The rprocbox scripts call the applets by name (remoteproc-runtime, rproc):
+# PATH has the links, /usr/bin in the guest and a bin directory made by
+# tests/kernel/on-sim.sh on the host. $SCRATCH is a directory of the
+# script's own, removed at the end.
 #
 # Paths: $CLASS/remoteprocN (sysfs), $DBG/remoteprocN (kernel debugfs),
 # $SIM/remoteprocN (test controls), $FW (firmware directory).
@@ -99,3 +121,84 @@ wait_state() {
   done
   [ "$(get "$CLASS/$1/state")" = "$2" ]
 }
+
+# The helpers below run no program but the shell itself where they can:
+# in the guest every exec costs about 15 ms of emulated arm64.
+exists() { if [ -e "$1" ]; then echo yes; else echo no; fi; }
+
+content() {
+  [ -e "$1" ] || { echo "<missing>"; return; }
+  _ct='' _cl=''
+  { while IFS= read -r _cl; do _ct="$_ct$_cl|"; _cl=; done < "$1"; } 2>/dev/null
+  printf '%s\n' "$_ct$_cl"
+}
+
+empty() { [ -e "$1" ] && [ "$(content "$1")" = "" ]; }
+
+alive() {
+  # the state is the first field after the last ")" (comm may hold spaces)
+  _al_s=
+  { IFS= read -r _al_s < "/proc/$1/stat"; } 2>/dev/null
+  _al_s=${_al_s##*) }
+  case ${_al_s%% *} in "" | Z | X) echo no ;; *) echo yes ;; esac
+}
+
+wait_for() {
+  _wf_n=$(( $1 * 20 ))
+  shift
+  while [ "$_wf_n" -gt 0 ]; do
+    "$@" && return 0
+    sleep 0.05
+    _wf_n=$((_wf_n - 1))
+  done
+  "$@"
+}
+
+jget() {
+  _jg="<none>"
+  while IFS= read -r _jl; do
+    case $_jl in
+      *"\"$1\": "*)
+        _jg=${_jl#*"\"$1\": "}
+        _jg=${_jg%,}
+        _jg=${_jg#\"}
+        _jg=${_jg%\"}
+        break ;;
+    esac
+  done
+  printf '%s\n' "$_jg"
+}
+
+NL='
+'
+outrc() {
+  _or_o=$("$@" 2>&1)
+  _or_rc=$?
+  _or_r=
+  while :; do
+    case $_or_o in
+      *"$NL"*) _or_r="$_or_r${_or_o%%"$NL"*}|"; _or_o=${_or_o#*"$NL"} ;;
+      *) break ;;
+    esac
+  done
+  [ -n "$_or_o" ] && _or_r="$_or_r$_or_o|"
+  printf '%s\n' "${_or_r}rc=$_or_rc"
+}
+
+rt_get() { remoteproc-runtime state "$1" 2>/dev/null | jget "$2"; }
+
+reset_dev() {
+  put "$SIM/$1/fail_start" 0 >/dev/null
+  put "$SIM/$1/start_delay_ms" 0 >/dev/null
+  put "$SIM/$1/read_only" 0 >/dev/null
+  put "$DBG/$1/recovery" enabled >/dev/null
+  _rd_n=0
+  while [ "$(get "$CLASS/$1/state")" != offline ] && [ $_rd_n -lt 4 ]; do
+    put "$CLASS/$1/state" stop >/dev/null
+    _rd_n=$((_rd_n + 1))
+  done
+}
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/kt-$T.XXXXXX") || exit 1
+trap 'rm -rf "$SCRATCH"' EXIT
+trap 'exit 130' INT TERM

@@ -34,7 +34,8 @@ flush() {
 run() {
   name=$1 file=$2
   shift 2
-  echo "== $name"
+  read -r up _ < /proc/uptime
+  echo "== $name (uptime $up s)"
   : >"$out"
   shown=0 ticks=0 timedout=0
   env "$@" setsid sh "$file" >"$out" 2>&1 </dev/null &

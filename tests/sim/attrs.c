@@ -352,22 +352,36 @@ static int user_uint(const char *data, size_t len, unsigned *v)
   return kstrtouint(buf, v);
 }
 
-// Appends to trace0's region of device memory. A full region takes what
-// fits (a short write) and then refuses with ENOSPC; without a trace
-// resource (processor offline) there is nothing to write to: ENODEV.
+// The module's sim_trace_write(): under rproc->lock (so a write waits for
+// a start or a crash recovery in progress), appends to trace0's region of
+// device memory, keeping it a NUL-terminated string: a region takes at
+// most its length minus one byte (a short write), then refuses with
+// ENOSPC. Only firmware that runs (or crashed) with a trace resource has a
+// buffer to write to; otherwise ENODEV (offline, no table, and the offline
+// state a failed recovery leaves with its trace files still held).
 static long append_trace(struct sim_proc *p, const char *data, size_t len)
 {
+  if (!len)
+    return 0;
+  pthread_mutex_lock(&p->op);
   lock();
   long rc = -ENODEV;
-  if (p->ntraces && sim_da_ok(p->traces[0].da, p->traces[0].len)) {
+  if ((p->state == ST_RUNNING || p->state == ST_CRASHED) && p->ntraces &&
+      p->traces[0].len && sim_da_ok(p->traces[0].da, p->traces[0].len)) {
     struct sim_trace t = p->traces[0];
     char *region = (char *)p->mem + t.da;
-    size_t used = strnlen(region, t.len), room = t.len - used;
-    rc = room ? (long)(len < room ? len : room) : -ENOSPC;
-    if (rc > 0)
-      memcpy(region + used, data, rc);
+    size_t used = strnlen(region, t.len);
+    if (used + 1 >= t.len) {
+      rc = -ENOSPC;
+    } else {
+      size_t n = len < t.len - 1 - used ? len : t.len - 1 - used;
+      memcpy(region + used, data, n);
+      region[used + n] = '\0';
+      rc = (long)n;
+    }
   }
   unlock();
+  pthread_mutex_unlock(&p->op);
   return rc;
 }
 

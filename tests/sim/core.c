@@ -5,8 +5,11 @@
 //
 // The "driver" under the core is the one the kernel test module provides:
 // device memory at 0x0-0x3FFFF, a start op that honours the fail_start and
-// start_delay_ms controls and wipes the trace regions (a freshly booted
-// firmware starts with an empty log), and a stop op that cannot fail.
+// start_delay_ms controls, and a stop op that cannot fail and clears the
+// whole device memory (power off), so a freshly booted firmware starts with
+// an empty log. The stop op runs on every stop, including the one at the
+// beginning of a crash recovery: while a recovery's start is still running
+// the trace files exist and read empty, as in the kernel.
 
 #include <errno.h>
 #include <fcntl.h>
@@ -132,15 +135,6 @@ void sim_release_firmware(struct sim_fw *fw)
 
 // ---- the driver's ops ----
 
-static void wipe_traces(struct sim_proc *p)
-{
-  for (int i = 0; i < p->ntraces; i++) {
-    struct sim_trace t = p->traces[i];
-    if (sim_da_ok(t.da, t.len))
-      memset(p->mem + t.da, 0, t.len);
-  }
-}
-
 static int driver_start(struct sim_proc *p)
 {
   lock();
@@ -150,10 +144,15 @@ static int driver_start(struct sim_proc *p)
     return -EINTR;
   lock();
   int err = p->fail_errno;
-  if (!err)
-    wipe_traces(p);
   unlock();
   return -err;
+}
+
+// The stop op (the module's sim_stop): power off clears the device memory,
+// trace buffers included. Needs g.mu.
+static void driver_stop(struct sim_proc *p)
+{
+  memset(p->mem, 0, SIM_MEM_SIZE);
 }
 
 // ---- the core; callers hold p->op ----
@@ -264,6 +263,7 @@ int sim_shutdown(struct sim_proc *p)
     p->power--;
   else {
     p->power = 0;
+    driver_stop(p);
     p->state = ST_OFFLINE;
     drop_resources(p);
   }
@@ -292,10 +292,12 @@ int sim_set_firmware(struct sim_proc *p, const char *buf)
   return rc;
 }
 
-// rproc_trigger_recovery() with rproc_boot_recovery(): stop (state offline),
-// reload the same firmware name, start. No sanity check and no new resource
-// handling, so trace files survive; a failure leaves the processor offline
-// with its power reference and trace files still held, as in the kernel.
+// rproc_trigger_recovery() with rproc_boot_recovery(): stop (the stop op
+// clears device memory; state offline), reload the same firmware name,
+// start. No sanity check and no new resource handling, so trace files
+// survive (reading empty until the firmware writes); a failure leaves the
+// processor offline with its power reference and trace files still held,
+// as in the kernel.
 int sim_trigger_recovery(struct sim_proc *p)
 {
   char name[SIM_PAGE + 1];
@@ -303,6 +305,7 @@ int sim_trigger_recovery(struct sim_proc *p)
   lock();
   bool crashed = p->state == ST_CRASHED;
   if (crashed) {
+    driver_stop(p);
     p->state = ST_OFFLINE;
     memcpy(name, p->firmware, sizeof(name));
   }

@@ -22,8 +22,9 @@
 //                   processor lock held as in the kernel: state stays readable
 //   read_only       1: sysfs_read_only, the four writable attributes become
 //                   0444 and opening them for writing fails with EACCES
-// The driver's start op also wipes every trace region, as a freshly booted
-// firmware would, so the trace buffer is empty after each (re)load.
+// The driver's stop op clears the device memory (power off), trace buffers
+// included, so the trace buffer is empty after each (re)load, and already
+// while a crash recovery's start is still running.
 
 #define FUSE_USE_VERSION 312
 

@@ -22,23 +22,6 @@ for f in trace norsc corrupt short; do
   [ -f "$FW/rprocsim/$f.elf" ] || { skip all "no firmware fixture $FW/rprocsim/$f.elf"; exit 0; }
 done
 
-exists() { if [ -e "$1" ]; then echo yes; else echo no; fi; }
-content() { if [ -e "$1" ]; then tr '\n' '|' < "$1"; else echo "<missing>"; fi; }
-
-# Bring the processor back to offline with every control at its default, so
-# one failed check does not cascade into the next section.
-reset_dev() {
-  put "$C/fail_start" 0 >/dev/null
-  put "$C/start_delay_ms" 0 >/dev/null
-  put "$C/read_only" 0 >/dev/null
-  put "$K/recovery" enabled >/dev/null
-  _n=0
-  while [ "$(get "$R/state")" != offline ] && [ $_n -lt 4 ]; do
-    put "$R/state" stop >/dev/null
-    _n=$((_n + 1))
-  done
-}
-
 # --- registration -----------------------------------------------------------
 check "processors registered" "$(ls "$CLASS" | tr '\n' ' ')" "remoteproc0 remoteproc1 "
 check "remoteproc0 is named sim0" "$(get "$CLASS/remoteproc0/name")" sim0
@@ -73,7 +56,7 @@ check "unknown state word" "$(put "$R/state" bogus)" EINVAL
 check "empty firmware name" "$(put "$R/firmware" "")" EINVAL
 
 # --- firmware without a resource table ----------------------------------------
-reset_dev
+reset_dev "$D"
 put "$R/firmware" rprocsim/norsc.elf >/dev/null
 check "start without resource table" "$(put "$R/state" start)" ok
 check "running without resource table" "$(get "$R/state")" running
@@ -82,7 +65,7 @@ check "trace control without trace buffer" "$(put "$C/trace" x)" ENODEV
 check "stop without resource table" "$(put "$R/state" stop)" ok
 
 # --- firmware that cannot start -----------------------------------------------
-reset_dev
+reset_dev "$D"
 put "$R/firmware" rprocsim/corrupt.elf >/dev/null
 check "start with bad ELF magic" "$(put "$R/state" start)" EINVAL
 check "offline after bad ELF magic" "$(get "$R/state")" offline
@@ -105,7 +88,7 @@ check "start after fail_start reset" "$(put "$R/state" start)" ok
 put "$R/state" stop >/dev/null
 
 # --- start delay ----------------------------------------------------------------
-reset_dev
+reset_dev "$D"
 put "$C/start_delay_ms" 600 >/dev/null
 t0=$(now_ms)
 r=$(put "$R/state" start)
@@ -116,7 +99,7 @@ put "$R/state" stop >/dev/null
 put "$C/start_delay_ms" 0 >/dev/null
 
 # --- read-only sysfs ----------------------------------------------------------
-reset_dev
+reset_dev "$D"
 check "read_only write" "$(put "$C/read_only" 1)" ok
 check "read_only read back" "$(get "$C/read_only")" 1
 check "state file mode when read-only" "$(stat -c %a "$R/state")" 444
@@ -129,7 +112,7 @@ check "start after read_only 0" "$(put "$R/state" start)" ok
 put "$R/state" stop >/dev/null
 
 # --- crash, recovery disabled -------------------------------------------------
-reset_dev
+reset_dev "$D"
 put "$R/firmware" rprocsim/trace.elf >/dev/null
 put "$R/state" start >/dev/null
 check "recovery disable" "$(put "$K/recovery" disabled)" ok
@@ -147,7 +130,7 @@ check "offline after stop from crashed" "$(get "$R/state")" offline
 check "trace0 gone after stop from crashed" "$(exists "$K/trace0")" no
 
 # --- crash, recovery enabled --------------------------------------------------
-reset_dev
+reset_dev "$D"
 put "$K/recovery" enabled >/dev/null
 put "$R/state" start >/dev/null
 put "$C/trace" before-crash >/dev/null
@@ -164,13 +147,13 @@ check "stop after recovery" "$(put "$R/state" stop)" ok
 check "offline after recovery and stop" "$(get "$R/state")" offline
 
 # --- crash on an offline processor, crash words ---------------------------------
-reset_dev
+reset_dev "$D"
 check "crash while offline" "$(put "$K/crash" 2)" ok
 sleep 0.3
 check "offline after crash while offline" "$(get "$R/state")" offline
 check "crash takes a number, not a word" "$(put "$K/crash" fatal)" EINVAL
 
-reset_dev
+reset_dev "$D"
 put "$R/firmware" rproc-sim1-fw >/dev/null
 check "left offline" "$(get "$R/state")" offline
 [ "$FAILS" = 0 ]
