@@ -99,7 +99,12 @@ build/mkelf: tests/fixtures/mkelf.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-tools: build/rprocsim build/mkelf
+# Test-only ttrpc client of tests/shim-proto.test.
+build/shimclient: tests/shim/client.c $(LIBSRCS) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(LIBSRCS)
+
+tools: build/rprocsim build/mkelf build/shimclient
 
 check:
 	scripts/check.sh

@@ -88,7 +88,7 @@ static void own(const char **p)
 }
 
 // The long-lived server: own session, stdio off containerd's start pipe.
-static _Noreturn void server(int lfd, const char *address, char *title, size_t cap)
+static _Noreturn void server(int lfd, char *title, size_t cap)
 {
   const char **opts[] = {&o.ns, &o.id, &o.grpc, &o.publish_bin, &o.bundle, &o.ttrpc, &o.socket_dir};
   for (unsigned i = 0; i < sizeof(opts) / sizeof(*opts); i++) own(opts[i]);
@@ -102,9 +102,7 @@ static _Noreturn void server(int lfd, const char *address, char *title, size_t c
     memset(title, 0, cap);
     rp_fmt(title, cap, "containerd-shim-remoteproc-v1 -namespace %s -id %s", o.ns, o.id);
   }
-  int code = rp_shim_serve(&o, lfd, title, cap);
-  unlink(address + 7);
-  _exit(code);
+  _exit(rp_shim_serve(&o, lfd, title, cap));  // it removes the socket when it stops
 }
 
 static int print_address(const char *address, int bootstrap)
@@ -122,6 +120,7 @@ static int do_start(char *title, size_t cap)
 {
   char cwd[RP_PATH_MAX], group[256], address[256], file[RP_PATH_MAX];
   int existing, boot = rp_shim_bootstrap(in, read_stdin(), &o, strings, sizeof(strings));
+  if (o.debug) rp_log_set_level(RP_LOG_DEBUG);  // also set by BootstrapParams.log_level
   need_ids();
   if (!o.bundle) o.bundle = getcwd(cwd, sizeof(cwd));
   if (!o.bundle) die(RP_EXIT_FAIL, "cannot find the bundle directory: %s", strerror(errno));
@@ -136,13 +135,19 @@ static int do_start(char *title, size_t cap)
   if (!existing) {
     pid_t pid = fork();
     if (pid < 0) die(RP_EXIT_FAIL, "cannot fork the shim server: %s", strerror(errno));
-    if (pid == 0) server(lfd, address, title, cap);
+    if (pid == 0) server(lfd, title, cap);
     close(lfd);
   }
   // containerd 1.6/1.7 find a running shim again only through this file.
   if (rp_path_join(file, sizeof(file), o.bundle, "address") ||
       rp_fs_write_atomic(file, address, strlen(address), 0644, &err))
     die(RP_EXIT_FAIL, "cannot write the address file: %s", err.msg);
+  // A socket directory from BootstrapParams: `delete` finds it through
+  // <bundle>/s, as upstream's 2.3 shims do (best effort, and quiet).
+  if (o.socket_dir && !rp_path_join(file, sizeof(file), o.bundle, "s")) {
+    unlink(file);
+    (void)!symlink(o.socket_dir, file);
+  }
   return print_address(address, boot);
 }
 
@@ -167,9 +172,7 @@ static int do_serve(const char *socket, char *title, size_t cap)
   rp_fmt(address, sizeof(address), "unix://%s", socket);
   int lfd = rp_shim_listen(address, &existing, &err);
   if (lfd < 0) die(RP_EXIT_FAIL, "%s", existing ? "a shim already serves that socket" : err.msg);
-  int code = rp_shim_serve(&o, lfd, title, cap);
-  unlink(socket);
-  return code;
+  return rp_shim_serve(&o, lfd, title, cap);
 }
 
 int shim_main(int argc, char **argv)

@@ -36,7 +36,9 @@ int rp_pb_str_copy(char *dst, size_t cap, struct rp_pb_str s)
 void rp_pb_reader_init(struct rp_pb_reader *r, const void *buf, size_t len)
 {
   r->p = buf;
-  r->end = r->p + (buf ? len : 0);
+  // An absent bytes field (a Request without payload, an Any without value)
+  // arrives as NULL: NULL + 0 is undefined behaviour in C, so no arithmetic.
+  r->end = buf ? r->p + len : r->p;
   r->why = NULL;
 }
 

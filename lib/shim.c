@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -165,11 +166,22 @@ static int done(long now)
   return flushed || now >= shim.stop_deadline;
 }
 
+// Once stopping, the socket goes at once: a `start` for this group that
+// comes meanwhile must bind a fresh server, not find this one on its way out.
+static void stop_listening(void)
+{
+  if (shim.lfd < 0) return;
+  close(shim.lfd);
+  shim.lfd = -1;
+  if (shim.socket[0]) unlink(shim.socket);
+}
+
 static void loop(void)
 {
   struct pollfd p[3 + SHIM_CONNS + SHIM_TASKS];
   for (;;) {
     long now = shim_now_ms();
+    if (shim.stopping) stop_listening();
     int evt, n = poll_set(p, now, &evt);
     if (done(now)) return;
     if (poll(p, (nfds_t)n, timeout_ms(now, evt)) < 0 && errno != EINTR) return;
@@ -187,9 +199,16 @@ static int setup(const struct rp_shim_opts *o, int lfd, char *title, size_t cap)
 {
   sigset_t set;
   struct rp_err e;
-  memset(&shim, 0, offsetof(struct shim, ev));
+  // Zero the state but not the connections' buffers: untouched pages of
+  // the (zero-filled) static storage are never made resident.
+  memset(&shim, 0, offsetof(struct shim, c));
+  for (int i = 0; i < SHIM_CONNS; i++) shim.c[i].used = 0, shim.c[i].gen = 0;
   shim.o = *o;
   shim.lfd = lfd;
+  struct sockaddr_un a;
+  socklen_t alen = sizeof(a);
+  if (!getsockname(lfd, (struct sockaddr *)&a, &alen) && alen > sizeof(sa_family_t) && a.sun_path[0])
+    rp_strlcpy(shim.socket, a.sun_path, sizeof(shim.socket));
   shim.rt.title = title;
   shim.rt.title_cap = cap;
   if (rp_state_default_root(shim.rt.root, sizeof(shim.rt.root), &e)) return -1;
@@ -210,6 +229,7 @@ int rp_shim_serve(const struct rp_shim_opts *o, int lfd, char *title, size_t tit
 {
   if (setup(o, lfd, title, title_cap)) return 1;
   loop();
+  stop_listening();
   for (int i = 0; i < SHIM_CONNS; i++)  // best effort: the last replies go out
     if (shim.c[i].used) rp_ttrpc_conn_flush(&shim.c[i].c, NULL);
   return 0;

@@ -186,14 +186,19 @@ int rp_shim_info(const unsigned char *in, size_t inlen, unsigned char *out, size
   return rp_pb_encode(&rp_pb_runtime_info_msg, &info, out, cap);
 }
 
-// Remove the group's socket unless a live shim still serves it.
+// Remove the group's socket unless a live shim still serves it. Its
+// directory: containerd 2.3's choice, which start left in <bundle>/s.
 static void drop_socket(const struct rp_shim_opts *o)
 {
-  char group[256], addr[256];
+  char group[256], addr[256], dir[RP_PATH_MAX], link[RP_PATH_MAX];
   struct sockaddr_un a = {.sun_family = AF_UNIX};
+  const char *d = o->socket_dir;
+  if (!d && !rp_path_join(link, sizeof(link), o->bundle, "s")) {
+    ssize_t n = readlink(link, dir, sizeof(dir) - 1);
+    if (n > 0) dir[n] = 0, d = dir;
+  }
   rp_shim_group(o->bundle, o->id, group, sizeof(group));
-  if (rp_shim_address(o->grpc, o->ns, group, o->socket_dir ? o->socket_dir : RP_SHIM_SOCKET_DIR, addr,
-                      sizeof(addr), NULL))
+  if (rp_shim_address(o->grpc, o->ns, group, d ? d : RP_SHIM_SOCKET_DIR, addr, sizeof(addr), NULL))
     return;
   rp_strlcpy(a.sun_path, addr + 7, sizeof(a.sun_path));
   if (!answers(&a)) unlink(a.sun_path);

@@ -20,7 +20,7 @@
 #include "ttrpc.h"
 
 #define SHIM_TASKS 16
-#define SHIM_CONNS 4
+#define SHIM_CONNS (SHIM_TASKS + 4)  // containerd: one per task of the group, + restarts/probes
 #define SHIM_WAITERS 16
 #define SHIM_ID_MAX 255
 

@@ -740,23 +740,34 @@ peers_leftovers() {
 
 # ---------------------------------------------------------------- restart
 
-# containerd_restart: stop the daemon started by containerd_start (or
-# containerd_start_cri) and start it again with the same PATH, config and
-# state, as a service restart does: its shims (and their tasks) keep running.
-# Updates and exports CONTAINERD_PID; the old log is appended to
-# $CONTAINERD_LOG.1. Returns 1 with PEERS_REASON when it does not come back.
-containerd_restart() {
+# containerd_stop_daemon: stop only the daemon started by containerd_start
+# (or containerd_start_cri), as a service stop does: its shims (and their
+# tasks) keep running. containerd_restart starts it again.
+containerd_stop_daemon() {
   if [ -z "${CONTAINERD_PID:-}" ] || ! _peers_alive "$CONTAINERD_PID"; then
-    _peers_fail "containerd_restart: containerd is not running"
+    _peers_fail "containerd_stop_daemon: containerd is not running"
     return 1
   fi
-  _rs_cfg=${CONTAINERD_ROOT%/root}/config.toml
   _rs_path=$(tr '\0' '\n' < "/proc/$CONTAINERD_PID/environ" | sed -n 's/^PATH=//p')
   _peers_stop_pid "$CONTAINERD_PID" 10
+}
+
+# containerd_restart: (stop the daemon if it runs, then) start it again with
+# the same PATH, config and state. Updates and exports CONTAINERD_PID; the
+# old log is appended to $CONTAINERD_LOG.1. Returns 1 with PEERS_REASON when
+# it does not come back.
+containerd_restart() {
+  if [ -n "${CONTAINERD_PID:-}" ] && _peers_alive "$CONTAINERD_PID"; then
+    containerd_stop_daemon || return 1
+  fi
+  if [ -z "${_rs_path:-}" ]; then
+    _peers_fail "containerd_restart: no daemon was started or stopped here"
+    return 1
+  fi
   cat "$CONTAINERD_LOG" >> "$CONTAINERD_LOG.1" 2>/dev/null
   (cd / && exec env -i PATH="$_rs_path" HOME="${HOME:-/}" \
     ${RPROC_ROOT:+RPROC_ROOT="$RPROC_ROOT"} \
-    setsid containerd --config "$_rs_cfg" >"$CONTAINERD_LOG" 2>&1 </dev/null) &
+    setsid containerd --config "${CONTAINERD_ROOT%/root}/config.toml" >"$CONTAINERD_LOG" 2>&1 </dev/null) &
   CONTAINERD_PID=$!
   export CONTAINERD_PID
   _peers_wait_up "$CONTAINERD_PID" "$PEERS_START_TIMEOUT" ctr --address "$CTR_ADDRESS" version
