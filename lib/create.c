@@ -10,6 +10,7 @@
 #include "claim.h"
 #include "console.h"
 #include "elf.h"
+#include "fault.h"
 #include "fs.h"
 #include "hooks.h"
 #include "log.h"
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 static struct rp_spec spec;  // large; one create at a time per process
+static struct rp_rproc all_procs[RP_RPROC_MAX];
 
 struct job {
   const struct rp_rt *rt;
@@ -51,7 +53,7 @@ static int pick_processor(struct job *j)
 {
   const char *name = rp_spec_processor(&spec);
   if (name) return rp_rproc_lookup(name, &j->proc, j->e);
-  static struct rp_rproc all[RP_RPROC_MAX];
+  struct rp_rproc *all = all_procs;
   char list[256] = "";
   int n = rp_rproc_list(all, RP_RPROC_MAX, NULL);
   for (int i = 0, len = 0; i < n && len < 200; i++, len = (int)strlen(list))
@@ -212,16 +214,39 @@ static void stdio_for_proxy(struct job *j)
 // Every path they use later is absolute or a descriptor.
 static void leave_cwd(void) { (void)!chdir("/"); }
 
+// What a long-lived child keeps of the job, copied out before the rest of
+// the parent's working memory is given back.
+static struct {
+  char id[RP_ID_MAX + 1], dir[sizeof(((struct rp_state *)0)->dir)];
+} kept;
+
+// The proxy and the guardian live as long as the container: they must not
+// keep the pages their parent (a create, or the whole shim) had written.
+// frame: a local of the never-returning child function.
+static void drop_parent_memory(struct job *j, const void *frame)
+{
+  void (*hook)(void) = j->rt->child_hook;
+  rp_proc_forget_callers(frame, j->rt->title);
+  rp_proc_forget(&spec, sizeof(spec));
+  rp_proc_forget(all_procs, sizeof(all_procs));
+  rp_proc_forget(j, sizeof(*j));
+  rp_rt_forget();
+  if (hook) hook();
+  rp_proc_trim_stack();
+}
+
 static _Noreturn void proxy_child(struct job *j, int sync, int death)
 {
   int fds[5] = {j->ctl, sync, j->dirfd, death, j->logfd};
   leave_cwd();
   stdio_for_proxy(j);
   keep_fds(fds, 5);
-  struct rp_proxy_cfg c = {.id = j->st.id, .sandbox = j->st.sandbox, .proc = j->proc,
+  rp_strlcpy(kept.id, j->st.id, sizeof(kept.id));
+  struct rp_proxy_cfg c = {.id = kept.id, .sandbox = j->st.sandbox, .proc = j->proc,
                            .ctl = fds[0], .sync = fds[1], .statedir = fds[2], .logfd = fds[4],
                            .trace = !strcmp(j->st.log, "trace"), .title = j->rt->title,
                            .title_cap = j->rt->title_cap};
+  drop_parent_memory(j, &c);
   _exit(rp_proxy_run(&c));
 }
 
@@ -234,7 +259,12 @@ static _Noreturn void guard_child(struct job *j, int death_rd)
   for (int i = 0; i < 3 && null >= 0; i++) dup2(null, i);
   leave_cwd();
   keep_fds(fds, 1);
-  _exit(rp_guard_run(fds[0], j->st.dir, j->proc.dev, j->rt->title, j->rt->title_cap));
+  char dev[sizeof(j->proc.dev)], *title = j->rt->title;
+  size_t cap = j->rt->title_cap;
+  rp_strlcpy(kept.dir, j->st.dir, sizeof(kept.dir));
+  rp_strlcpy(dev, j->proc.dev, sizeof(dev));
+  drop_parent_memory(j, dev);
+  _exit(rp_guard_run(fds[0], kept.dir, dev, title, cap));
 }
 
 // P1: the guardian first (host namespaces), then the proxy in the
@@ -385,18 +415,24 @@ int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, st
     close_job(&j);
     return r;
   }
+  rp_fault("after-statedir");  // test-only kill points: see fault.h
   r = setup(&j);
+  if (!r) rp_fault("after-claim");
   if (!r) r = spawn(&j, &sync);
+  if (!r) rp_fault("after-fork");
   if (!r && !j.st.sandbox) update_claim(&j);
   if (!r) r = rp_state_write(&j.st, e);
   if (!r) r = hooks(&j, RP_HOOK_PRESTART);
   if (!r) r = hooks(&j, RP_HOOK_CREATE_RUNTIME);
+  if (!r) rp_fault("after-hooks");
   if (!r) {
     rp_strlcpy(j.st.phase, "created", sizeof(j.st.phase));
     r = rp_state_write(&j.st, e);
   }
+  if (!r) rp_fault("after-created");
   if (!r) r = write_pid_file(&j);
   if (!r && write(sync, "C", 1) != 1) r = rp_errf(e, EIO, "the container's process died during create");
+  if (!r) rp_fault("after-commit");
   if (sync >= 0) close(sync);
   if (r) abandon(&j);
   close_job(&j);

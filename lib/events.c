@@ -14,11 +14,17 @@
 #define EVENTS_SERVICE "containerd.services.events.ttrpc.v1.Events"
 #define FORWARD_TIMEOUT_MS 5000
 
+// Sets every field but the connection's buffers and the queue, so those
+// pages stay untouched until used (ev is normally static, hence zeroed).
 void rp_events_init(struct rp_events *ev, const char *ttrpc_addr, const char *ns,
                     const char *publish_bin, const char *grpc_addr)
 {
-  memset(ev, 0, offsetof(struct rp_events, q));
   ev->fd = -1;
+  ev->sid = 0;
+  ev->child = 0;
+  ev->tries = 0;
+  ev->next_ms = ev->deadline_ms = 0;
+  ev->head = ev->count = 0;
   rp_strlcpy(ev->addr, ttrpc_addr ? ttrpc_addr : "", sizeof(ev->addr));
   rp_strlcpy(ev->ns, ns ? ns : "", sizeof(ev->ns));
   rp_strlcpy(ev->publish_bin, publish_bin ? publish_bin : "", sizeof(ev->publish_bin));

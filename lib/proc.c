@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -73,4 +75,31 @@ int rp_proc_exit_code(int status)
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 255;
+}
+
+void rp_proc_forget(void *p, size_t n)
+{
+  uintptr_t pg = (uintptr_t)getpagesize(), a = ((uintptr_t)p + pg - 1) & ~(pg - 1);
+  uintptr_t b = ((uintptr_t)p + n) & ~(pg - 1);
+  if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+// noinline: its frame must sit where the caller's deeper calls will go.
+__attribute__((noinline)) void rp_proc_trim_stack(void)
+{
+  volatile char here = 0;
+  uintptr_t pg = (uintptr_t)getpagesize(), window = 1 << 20;
+  // Keep two pages below this frame for madvise's own call frames; the
+  // window may reach below the stack mapping, which madvise skips.
+  uintptr_t end = ((uintptr_t)&here & ~(pg - 1)) - 2 * pg;
+  madvise((void *)(end - window), window, MADV_DONTNEED);
+  (void)here;
+}
+
+void rp_proc_forget_callers(const void *frame, const void *args)
+{
+  uintptr_t pg = (uintptr_t)getpagesize();
+  uintptr_t a = (((uintptr_t)frame + pg - 1) & ~(pg - 1)) + 2 * pg;  // this frame stays
+  uintptr_t b = ((uintptr_t)args & ~(pg - 1)) - 2 * pg;  // argv, envp, auxv stay
+  if (args && b > a && b - a < (64u << 20)) madvise((void *)a, b - a, MADV_DONTNEED);
 }

@@ -4,6 +4,7 @@
 #ifndef RP_PROC_H
 #define RP_PROC_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 // Start time of pid (clock ticks since boot, /proc/<pid>/stat field 22).
@@ -19,6 +20,21 @@ void rp_proc_close_from(int low);
 
 // Set the kernel's name of this thread (comm, 15 bytes).
 void rp_proc_set_name(const char *name);
+
+// In a forked child: give back the whole pages of an object only the parent
+// used (MADV_DONTNEED). They read as zeros afterwards. A long-lived child
+// (the proxy) would otherwise keep every page its parent had written.
+void rp_proc_forget(void *p, size_t n);
+
+// In a forked child: give back the stack pages below the caller's frame,
+// written by the parent's deeper calls before the fork.
+void rp_proc_trim_stack(void);
+
+// In a forked child that never returns: give back the stack pages between
+// the caller's frame (frame, the address of one of its locals) and the
+// process's argument strings (args, argv[0]), i.e. the frames of callers it
+// will never return to. NULL args: nothing is done.
+void rp_proc_forget_callers(const void *frame, const void *args);
 
 // waitpid() retried on EINTR.
 pid_t rp_proc_wait(pid_t pid, int *status, int flags);

@@ -7,6 +7,7 @@
 #include "claim.h"
 #include "fs.h"
 #include "json.h"
+#include "path.h"
 #include "proc.h"
 #include "trace.h"
 
@@ -31,7 +32,7 @@ struct px {
   int fd_state, fd_fw;       // sysfs attributes kept open for polling
   long unsure_since;         // when a possible kernel recovery began, or 0
   struct rp_trace trace;
-  char out[16384];           // log text waiting for a slow reader
+  char out[8192];            // log text waiting for a slow reader
   size_t outlen, dropped;
 };
 
@@ -340,12 +341,19 @@ int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *titl
   int n = rp_fs_read(path, text, sizeof(text), NULL);
   jsmntok_t t[64];
   struct rp_json j;
-  char fw[RP_FW_NAME_MAX];
-  if (n < 0 || rp_json_parse(&j, "state", text, (size_t)n, t, 64, NULL) ||
-      rp_json_str(&j, rp_json_get(&j, 0, "fw_staged"), fw, sizeof(fw)) <= 0)
-    return 0;  // never started, or deleted: nothing to stop
+  char fw[RP_FW_NAME_MAX], ours[2200];
   struct rp_rproc p = {0};
   rp_strlcpy(p.dev, dev, sizeof(p.dev));
   rp_strlcpy(p.name, dev, sizeof(p.name));
+  // No readable state.json (the state directory was wiped while the
+  // container ran, or the file outgrew text): firmware staged for this
+  // container is still recognisable by its name, remoteproc-runtime/<key>/
+  // (rp_rt_stage_owner), and must not outlive the proxy either.
+  if (n < 0 && !rp_fmt(ours, sizeof(ours), "remoteproc-runtime/%s/", rp_path_base(statedir)) &&
+      rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) >= 0 && !strncmp(fw, ours, strlen(ours)))
+    return rp_proxy_stop_ours(&p, fw, NULL) < 0;
+  if (n < 0 || rp_json_parse(&j, "state", text, (size_t)n, t, 64, NULL) ||
+      rp_json_str(&j, rp_json_get(&j, 0, "fw_staged"), fw, sizeof(fw)) <= 0)
+    return 0;  // never started, or deleted: nothing to stop
   return rp_proxy_stop_ours(&p, fw, NULL) < 0;
 }

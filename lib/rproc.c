@@ -153,7 +153,7 @@ static int not_found(const char *name, const struct rp_rproc *all, int n, struct
 
 int rp_rproc_lookup(const char *name, struct rp_rproc *out, struct rp_err *e)
 {
-  static struct rp_rproc all[RP_RPROC_MAX];  // 16 KiB: too big for a small stack
+  struct rp_rproc all[RP_RPROC_MAX];  // 16 KiB of stack: no static a child would inherit
   int n = rp_rproc_list(all, RP_RPROC_MAX, e), hit = -1;
   if (n < 0) return n;
   for (int i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 // rt.c - start, kill, delete and state (see rt.h; create is in create.c)
 
 #include "rt.h"
+#include "fault.h"
 #include "fs.h"
 #include "hooks.h"
 #include "json.h"
@@ -23,6 +24,12 @@
 
 static struct rp_spec spec;  // a container's saved config, for hooks and state
 static struct rp_state cur;  // the container the operation works on
+
+void rp_rt_forget(void)
+{
+  rp_proc_forget(&spec, sizeof(spec));
+  rp_proc_forget(&cur, sizeof(cur));
+}
 
 void rp_rt_stage_owner(const struct rp_state *st, char *buf, size_t cap)
 {
@@ -73,6 +80,7 @@ int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
   enum rp_status s = rp_state_status(&cur);
   if (s != RP_ST_CREATED || strcmp(cur.phase, "created")) r = not_startable(&cur, s, e);
   if (!r && !cur.sandbox) r = stage(&cur, e);
+  if (!r) rp_fault("after-stage");  // test-only kill points: see fault.h
   // "starting" keeps a second start out while this one waits unlocked for
   // the reply: it would fail and take the staged firmware of a running
   // container with it. The guardian learns the firmware name here too.
@@ -81,12 +89,14 @@ int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
     rp_strlcpy(cur.phase, "starting", sizeof(cur.phase));
     written = !(r = rp_state_write(&cur, e));
   }
+  if (!r) rp_fault("after-starting");
   int dirfd = r ? -1 : open(cur.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (!r && (fd = rp_sock_connect(dirfd, "ctl", e)) < 0)
     r = rp_errf(e, ESRCH, "container %s is not running: its process is gone", id);
   if (!r && (rp_fmt(msg, sizeof(msg), "start %s", cur.fw_staged) ||
              send(fd, msg, strlen(msg), MSG_NOSIGNAL) < 0))
     r = rp_errf(e, EIO, "cannot reach the process of container %s: %s", id, strerror(errno));
+  if (!r) rp_fault("after-send");
   if (r && written) {  // the request never reached the proxy: startable again
     rp_strlcpy(cur.phase, "created", sizeof(cur.phase));
     rp_state_write(&cur, NULL);
@@ -112,6 +122,7 @@ int rp_rt_start_finish(const struct rp_rt *rt, const char *id, int fd, struct rp
   ssize_t n = recv(fd, reply, sizeof(reply) - 1, MSG_DONTWAIT);
   close(fd);
   reply[n > 0 ? n : 0] = 0;
+  rp_fault("after-reply");
   int lock = open_locked(rt, id, &cur, e);
   if (lock < 0) return lock;
   int r = 0;
@@ -200,6 +211,7 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
   char owner[256];
   int r = hard_kill(st, e);
   wait_gone(st);
+  rp_fault("after-stop");
   if (!st->sandbox) {
     rp_rt_stage_owner(st, owner, sizeof(owner));
     if (!r) r = rp_stage_remove(owner, e);
@@ -207,6 +219,7 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
     if (st->proc_dev[0]) rp_claim_drop(st->proc_dev, st->id, NULL);
     rp_claim_unlock(lock);
   }
+  rp_fault("after-unclaim");
   poststop(st);
   int rm = rp_fs_rmtree(st->dir, r ? NULL : e);
   (void)rt;

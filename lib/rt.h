@@ -19,6 +19,8 @@ struct rp_rt {
   char root[2048];    // state directory (--root)
   char *title;        // argv area the proxy renames itself in, or NULL
   size_t title_cap;
+  void (*child_hook)(void);  // run in the proxy and guardian after fork:
+                             // the embedding program drops its own memory
 };
 
 struct rp_create {
@@ -50,6 +52,9 @@ int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_er
 
 // OCI state JSON of st (status derived live) into buf.
 int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int indent);
+
+// In a forked child: give back the pages of this module's working buffers.
+void rp_rt_forget(void);
 
 // Staged firmware owner directory of a container: "remoteproc-runtime/<key>".
 void rp_rt_stage_owner(const struct rp_state *st, char *buf, size_t cap);

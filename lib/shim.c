@@ -195,15 +195,17 @@ static void loop(void)
   }
 }
 
+// In each proxy and guardian: the shim's tables and buffers are not theirs.
+static void forget_shim(void) { rp_proc_forget(&shim, sizeof(shim)); }
+
 static int setup(const struct rp_shim_opts *o, int lfd, char *title, size_t cap)
 {
   sigset_t set;
   struct rp_err e;
-  // Zero the state but not the connections' buffers: untouched pages of
-  // the (zero-filled) static storage are never made resident.
-  memset(&shim, 0, offsetof(struct shim, c));
-  for (int i = 0; i < SHIM_CONNS; i++) shim.c[i].used = 0, shim.c[i].gen = 0;
+  // The state is static, so it starts zeroed and serving happens once per
+  // process: no memset, which would make every page of it resident.
   shim.o = *o;
+  shim.rt.child_hook = forget_shim;
   shim.lfd = lfd;
   struct sockaddr_un a;
   socklen_t alen = sizeof(a);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -117,10 +118,15 @@ int rp_shim_listen(const char *address, int *existing, struct rp_err *e)
 
 void rp_shim_group(const char *bundle, const char *id, char *out, size_t cap)
 {
-  static struct rp_spec spec;
+  // A temporary mapping, not a static: the server forked from `start`, and
+  // every proxy forked from it, would keep the pages of a static.
+  struct rp_spec *spec = mmap(NULL, sizeof(*spec), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   const char *g = NULL;
-  if (!rp_spec_load(bundle, &spec, NULL)) g = rp_spec_annotation(&spec, "io.kubernetes.cri.sandbox-id");
-  rp_strlcpy(out, g && *g && !rp_state_valid_id(g, NULL) ? g : id, cap);
+  rp_strlcpy(out, id, cap);
+  if (spec == MAP_FAILED) return;
+  if (!rp_spec_load(bundle, spec, NULL)) g = rp_spec_annotation(spec, "io.kubernetes.cri.sandbox-id");
+  if (g && *g && !rp_state_valid_id(g, NULL)) rp_strlcpy(out, g, cap);
+  munmap(spec, sizeof(*spec));
 }
 
 // Any only ever has fields 1 and 2; BootstrapParams always more.

@@ -69,7 +69,7 @@ static void put(struct rp_jw *w, const char *k, const char *v) { rp_jw_kstr(w, k
 
 int rp_state_write(const struct rp_state *st, struct rp_err *e)
 {
-  static char text[STATE_TEXT];
+  char text[STATE_TEXT];
   char path[RP_PATH_MAX];
   struct rp_jw w;
   rp_jw_init(&w, text, sizeof(text), 0);
@@ -133,7 +133,7 @@ static int decode(const char *text, size_t len, struct rp_state *st)
 
 int rp_state_read(const char *root, const char *id, struct rp_state *st, struct rp_err *e)
 {
-  static char text[STATE_TEXT];
+  char text[STATE_TEXT];
   char path[RP_PATH_MAX];
   memset(st, 0, sizeof(*st));
   int r = rp_state_locate(root, id, st, e);
