@@ -4,6 +4,8 @@
 #ifndef RP_APPLET_H
 #define RP_APPLET_H
 
+#include <stdio.h>
+
 #include "err.h"
 #include "log.h"
 #include "opt.h"
@@ -23,6 +25,11 @@ _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 
 
 // Report an option-parser failure as a usage error.
 _Noreturn void die_opt(const struct rp_getopt *g, int rc);
+
+// Formatted output through stdio (lib/fmt.c, no floating point), at most
+// 4 KiB per call: longer text goes through fputs. -1 on a write error.
+int outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int foutf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 // "<applet> version X" block on stdout.
 void print_version(const char *applet);

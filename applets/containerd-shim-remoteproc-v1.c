@@ -108,7 +108,7 @@ static _Noreturn void server(int lfd, char *title, size_t cap)
 static int print_address(const char *address, int bootstrap)
 {
   if (!bootstrap) {
-    printf("%s", address);
+    outf("%s", address);
     return fflush(stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
   }
   int n = rp_shim_bootstrap_result(address, out, sizeof(out));
@@ -193,7 +193,7 @@ int shim_main(int argc, char **argv)
     case F_DEBUG: o.debug = !g.arg || !strcmp(g.arg, "true"); break;
     case F_SOCKET: socket = g.arg; break;
     case F_VERSION:
-      printf("containerd-shim-remoteproc-v1:\n  Version:  %s\n  Revision: %s\n", RP_VERSION, RP_REVISION);
+      outf("containerd-shim-remoteproc-v1:\n  Version:  %s\n  Revision: %s\n", RP_VERSION, RP_REVISION);
       return 0;
     case F_INFO: info = 1; break;
     case F_HELP: return fputs(usage, stdout) < 0;

@@ -56,8 +56,8 @@ static void list(FILE *f, int with_summary)
 {
   for (int i = 0; i < NAPPLETS; i++) {
     if (!applets[i].main) continue;
-    if (with_summary) fprintf(f, "  %-31s %s\n", applets[i].name, applets[i].summary);
-    else fprintf(f, "%s\n", applets[i].name);
+    if (with_summary) foutf(f, "  %-31s %s\n", applets[i].name, applets[i].summary);
+    else foutf(f, "%s\n", applets[i].name);
   }
 }
 
@@ -74,7 +74,7 @@ static int install_one(const char *self, const char *dir, const char *name, int 
     return 1;
   }
   if ((sym ? symlink(self, dst) : link(self, dst)) == 0) {
-    printf("%s -> %s\n", dst, self);
+    outf("%s -> %s\n", dst, self);
     return 0;
   }
   rp_log_error("cannot create %s: %s", dst, strerror(errno));

@@ -244,10 +244,10 @@ static int list_one(const struct rp_state *st, void *arg)
   if (op.quiet) return puts(st->id) < 0;
   if (!strcmp(op.format, "json")) {
     if (rp_rt_state_json(st, buf, sizeof(buf), 0) < 0) return 0;
-    return printf("%s%s", (*n)++ ? "," : "", buf) < 0;
+    return ((*n)++ && fputs(",", stdout) < 0) || fputs(buf, stdout) < 0;
   }
   enum rp_status s = rp_state_status(st);
-  return printf("%-20s %-8d %-9s %-16s %-30s %s\n", st->id, s == RP_ST_STOPPED ? 0 : st->pid,
+  return outf("%-20s %-8d %-9s %-16s %-30s %s\n", st->id, s == RP_ST_STOPPED ? 0 : st->pid,
                 rp_status_name(s), st->sandbox ? "(sandbox)" : st->proc_name, st->bundle,
                 st->created) < 0;
 }
@@ -258,7 +258,7 @@ static int cmd_list(int argc, char **argv)
   parse(argc, argv, format_opts, NULL, 0, set_op);
   json = !op.quiet && !strcmp(op.format, "json");
   if (json) putchar('[');
-  else if (!op.quiet) printf("%-20s %-8s %-9s %-16s %-30s %s\n", "ID", "PID", "STATUS", "PROCESSOR", "BUNDLE", "CREATED");
+  else if (!op.quiet) outf("%-20s %-8s %-9s %-16s %-30s %s\n", "ID", "PID", "STATUS", "PROCESSOR", "BUNDLE", "CREATED");
   if (rp_state_each(rt.root, list_one, &n, &err)) die_err(&err);
   if (json) puts("]");
   return fflush(stdout) ? RP_EXIT_FAIL : 0;
@@ -272,9 +272,9 @@ static int cmd_ps(int argc, char **argv)
   if (rp_state_read(rt.root, id, &st, &err)) die_err(&err);
   enum rp_status s = rp_state_status(&st);
   int live = s == RP_ST_CREATED || s == RP_ST_RUNNING || (s == RP_ST_STOPPED && rp_proc_alive(st.pid, st.pid_start));
-  if (!strcmp(op.format, "json")) return printf(live ? "[%d]\n" : "[]\n", st.pid) < 0;
-  printf("%-8s %s\n", "PID", "CMD");
-  if (live) printf("%-8d remoteproc-proxy %s %s\n", st.pid, st.id, st.sandbox ? "(sandbox)" : st.proc_name);
+  if (!strcmp(op.format, "json")) return outf(live ? "[%d]\n" : "[]\n", st.pid) < 0;
+  outf("%-8s %s\n", "PID", "CMD");
+  if (live) outf("%-8d remoteproc-proxy %s %s\n", st.pid, st.id, st.sandbox ? "(sandbox)" : st.proc_name);
   return 0;
 }
 

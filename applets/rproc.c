@@ -115,9 +115,9 @@ static int cmd_list(int argc, char **argv)
   int n = rp_rproc_list(all, RP_RPROC_MAX, &err);
   if (n < 0) die_err(&err);
   if (a.set) return print_json(all, n);
-  printf("%-5s %-20s %-10s %-30s %s\n", "INDEX", "NAME", "STATE", "FIRMWARE", "RECOVERY");
+  outf("%-5s %-20s %-10s %-30s %s\n", "INDEX", "NAME", "STATE", "FIRMWARE", "RECOVERY");
   for (int i = 0; i < n; i++)
-    printf("%-5d %-20s %-10s %-30s %s\n", all[i].index, all[i].name, all[i].state,
+    outf("%-5d %-20s %-10s %-30s %s\n", all[i].index, all[i].name, all[i].state,
            all[i].firmware[0] ? all[i].firmware : "-", all[i].recovery[0] ? all[i].recovery : "-");
   return 0;
 }
@@ -130,12 +130,12 @@ static int cmd_status(int argc, char **argv)
   args(argc, argv, 0, 1, 1);
   lookup(a.op[0], &p);
   rp_rproc_trace_path(&p, trace, sizeof(trace));
-  printf("device:    %s\nname:      %s\nstate:     %s\nfirmware:  %s\n", p.dev, p.name, p.state,
+  outf("device:    %s\nname:      %s\nstate:     %s\nfirmware:  %s\n", p.dev, p.name, p.state,
          p.firmware[0] ? p.firmware : "-");
-  printf("recovery:  %s\ncoredump:  %s\n", p.recovery[0] ? p.recovery : "-",
+  outf("recovery:  %s\ncoredump:  %s\n", p.recovery[0] ? p.recovery : "-",
          p.coredump[0] ? p.coredump : "-");
-  printf("trace:     %s\n", access(trace, F_OK) ? "none" : trace);
-  if (rp_claim_holder(&p, &c, NULL) > 0) printf("held by:   container %s\n", c.id);
+  outf("trace:     %s\n", access(trace, F_OK) ? "none" : trace);
+  if (rp_claim_holder(&p, &c, NULL) > 0) outf("held by:   container %s\n", c.id);
   return 0;
 }
 
@@ -175,8 +175,8 @@ static int cmd_start(int argc, char **argv)
   if (r < 0) die_err(&err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-  if (r == RP_BOOT_ADOPTED) printf("%s: already running %s\n", p.name, p.firmware);
-  else printf("%s: running %s (%ld ms)\n", p.name, file ? rel : p.firmware, ms);
+  if (r == RP_BOOT_ADOPTED) outf("%s: already running %s\n", p.name, p.firmware);
+  else outf("%s: running %s (%ld ms)\n", p.name, file ? rel : p.firmware, ms);
   return 0;
 }
 
@@ -188,9 +188,9 @@ static int cmd_stop(int argc, char **argv)
   check_claim(&p, a.set);
   int s = rp_rproc_state(&p, &err);
   if (s < 0) die_err(&err);
-  if (s == RP_RS_OFFLINE) return printf("%s: already offline\n", p.name) < 0;
+  if (s == RP_RS_OFFLINE) return outf("%s: already offline\n", p.name) < 0;
   if (rp_rproc_write(&p, "state", "stop", &err)) die_err(&err);
-  printf("%s: offline\n", p.name);
+  outf("%s: offline\n", p.name);
   return 0;
 }
 
@@ -240,25 +240,25 @@ static int cmd_recovery(int argc, char **argv)
   lookup(a.op[0], &p);
   if (rp_rproc_write(&p, "recovery", v, &err)) die_err(&err);
   rp_rproc_load(p.index, &p, NULL);
-  printf("%s: recovery %s, state %s\n", p.name, p.recovery, p.state);
+  outf("%s: recovery %s, state %s\n", p.name, p.recovery, p.state);
   return 0;
 }
 
 static void print_elf(const char *file, const struct rp_elf *e)
 {
   char m[32];
-  printf("file:      %s\nsize:      %lld bytes\n", file, e->size);
-  printf("format:    ELF%d %s-endian, %s\n", e->cls, e->big_endian ? "big" : "little",
+  outf("file:      %s\nsize:      %lld bytes\n", file, e->size);
+  outf("format:    ELF%d %s-endian, %s\n", e->cls, e->big_endian ? "big" : "little",
          rp_elf_machine_name(e->machine, m, sizeof(m)));
-  printf("entry:     0x%llx\nsegments:  %d loadable\n", e->entry, e->nload);
+  outf("entry:     0x%llx\nsegments:  %d loadable\n", e->entry, e->nload);
   for (int i = 0; i < e->nload && i < RP_ELF_MAXSEG; i++)
-    printf("  LOAD     addr 0x%08llx  file 0x%llx  mem 0x%llx  %c%c%c\n", e->seg[i].paddr,
+    outf("  LOAD     addr 0x%08llx  file 0x%llx  mem 0x%llx  %c%c%c\n", e->seg[i].paddr,
            e->seg[i].filesz, e->seg[i].memsz, e->seg[i].flags & 4 ? 'R' : '-',
            e->seg[i].flags & 2 ? 'W' : '-', e->seg[i].flags & 1 ? 'X' : '-');
   if (e->has_rsc)
-    printf("resources: .resource_table at 0x%llx, %llu bytes\n", e->rsc_addr, e->rsc_size);
+    outf("resources: .resource_table at 0x%llx, %llu bytes\n", e->rsc_addr, e->rsc_size);
   else
-    printf("resources: none (no .resource_table: no trace log, no rpmsg)\n");
+    outf("resources: none (no .resource_table: no trace log, no rpmsg)\n");
 }
 
 static int cmd_info(int argc, char **argv)
@@ -275,7 +275,7 @@ static int cmd_info(int argc, char **argv)
       die(RP_EXIT_FAIL, "cannot open %s: %s; %s", file, why, err.msg);
     if (rp_boot_find_fw(p.firmware, path, sizeof(path), &err))
       die(RP_EXIT_FAIL, "%s: %s", p.name, err.msg);
-    printf("processor: %s (%s, %s)\n", p.name, p.dev, p.state);
+    outf("processor: %s (%s, %s)\n", p.name, p.dev, p.state);
     file = path;
   } else if (!S_ISREG(st.st_mode)) {
     die(RP_EXIT_FAIL, "%s is not a regular file", file);
@@ -315,11 +315,11 @@ static int cmd_boot(int argc, char **argv)
     en->force = a.set;
     if (!aborted) r = rp_boot_entry(en, &b, &p, &err);
     const char *name = p.name[0] ? p.name : en->proc;
-    if (aborted) printf("%s: not started: boot aborted after %s failed\n", name, aborted);
-    else if (r == RP_BOOT_STARTED) printf("%s: started %s (%s)\n", name, en->firmware, p.dev);
+    if (aborted) outf("%s: not started: boot aborted after %s failed\n", name, aborted);
+    else if (r == RP_BOOT_STARTED) outf("%s: started %s (%s)\n", name, en->firmware, p.dev);
     else if (r == RP_BOOT_ADOPTED)
-      printf("%s: adopted, already %s %s (%s)\n", name, p.state, p.firmware, p.dev);
-    else printf("%s: failed: %s\n", name, err.msg);
+      outf("%s: adopted, already %s %s (%s)\n", name, p.state, p.firmware, p.dev);
+    else outf("%s: failed: %s\n", name, err.msg);
     fflush(stdout);
     if (r >= 0) continue;
     failed++;

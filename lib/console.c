@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -38,13 +39,22 @@ static int connect_path(const char *path, struct rp_err *e)
   return fd;
 }
 
+// The Linux pty ioctls directly: the C library's ptsname_r would link its
+// whole printf machinery (see fmt.h).
+static int pty_name(int master, char *name, size_t cap)
+{
+  int unlock = 0;
+  unsigned n;
+  if (ioctl(master, TIOCSPTLCK, &unlock) || ioctl(master, TIOCGPTN, &n)) return -1;
+  return rp_fmt(name, cap, "/dev/pts/%u", n);
+}
+
 int rp_console_setup(const char *socket_path, struct rp_err *e)
 {
   char name[64];
-  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave = -1;
+  int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), slave = -1;
   if (master < 0) return rp_errf(e, errno, "cannot create a pseudo-terminal: %s", strerror(errno));
-  if (grantpt(master) || unlockpt(master) || ptsname_r(master, name, sizeof(name)) ||
-      (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+  if (pty_name(master, name, sizeof(name)) || (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
     int err = errno;
     close(master);
     return rp_errf(e, err, "cannot set up a pseudo-terminal: %s", strerror(err));

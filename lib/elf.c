@@ -1,6 +1,7 @@
 // elf.c - bounded ELF header, segment and section inspection (see elf.h)
 
 #include "elf.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -152,6 +153,6 @@ const char *rp_elf_machine_name(unsigned machine, char *buf, int cap)
   };
   for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
     if (m[i].id == machine) return m[i].name;
-  snprintf(buf, (size_t)cap, "machine %u", machine);
+  rp_snprintf(buf, (size_t)cap, "machine %u", machine);
   return buf;
 }

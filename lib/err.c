@@ -1,6 +1,7 @@
 // err.c - error struct helpers, bounded formatting
 
 #include "err.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -13,7 +14,7 @@ int rp_errf(struct rp_err *e, int code, const char *fmt, ...)
   if (e) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+    rp_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
     va_end(ap);
     e->code = code;
   }
@@ -27,10 +28,10 @@ int rp_errwrap(struct rp_err *e, const char *fmt, ...)
   memcpy(inner, e->msg, sizeof(inner));
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+  int n = rp_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
   va_end(ap);
   if (n >= 0 && (size_t)n < sizeof(e->msg))
-    snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", inner);
+    rp_snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", inner);
   if (!e->code) e->code = EIO;
   return -e->code;
 }
@@ -46,7 +47,7 @@ int rp_fmt(char *buf, size_t cap, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(buf, cap, fmt, ap);
+  int n = rp_vsnprintf(buf, cap, fmt, ap);
   va_end(ap);
   if (n < 0 || (size_t)n >= cap) return -ENAMETOOLONG;
   return 0;

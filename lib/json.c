@@ -6,6 +6,7 @@
 
 #define RP_JSON_IMPL
 #include "json.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -396,7 +397,7 @@ void rp_jw_strn(struct rp_jw *w, const char *s, size_t n)
       esc[1] = (char)c;
       out(w, esc, 2);
     } else if (c < 0x20) {
-      snprintf(esc, sizeof(esc), "\\u%04x", c);
+      rp_snprintf(esc, sizeof(esc), "\\u%04x", c);
       out(w, esc, 6);
     } else if (c >= 0x80) {
       // Take at most the length the lead byte announces, so a stray
@@ -433,7 +434,7 @@ static void scalar(struct rp_jw *w, const char *s)
 void rp_jw_int(struct rp_jw *w, long long v)
 {
   char b[24];
-  snprintf(b, sizeof(b), "%lld", v);
+  rp_snprintf(b, sizeof(b), "%lld", v);
   scalar(w, b);
 }
 

@@ -1,6 +1,7 @@
 // log.c - the process's log sink (see log.h)
 
 #include "log.h"
+#include "fmt.h"
 #include "json.h"
 
 #include <errno.h>
@@ -50,7 +51,7 @@ void rp_log_time(char *buf, int cap)
   struct tm tm;
   clock_gettime(CLOCK_REALTIME, &ts);
   gmtime_r(&ts.tv_sec, &tm);
-  snprintf(buf, (size_t)cap, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
+  rp_snprintf(buf, (size_t)cap, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
@@ -88,8 +89,8 @@ static void file_line(enum rp_log_level level, const char *msg)
   struct rp_jw q;
   rp_jw_init(&q, quoted, sizeof(quoted), 0);
   rp_jw_str(&q, msg);
-  if (rp_jw_finish(&q) < 0) snprintf(quoted, sizeof(quoted), "\"\"");
-  int n = snprintf(line, sizeof(line), "time=\"%s\" level=%s msg=%s\n", t, names[level], quoted);
+  if (rp_jw_finish(&q) < 0) rp_snprintf(quoted, sizeof(quoted), "\"\"");
+  int n = rp_snprintf(line, sizeof(line), "time=\"%s\" level=%s msg=%s\n", t, names[level], quoted);
   if (n > 0) put(lg.fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
@@ -97,15 +98,15 @@ static void stderr_line(enum rp_log_level level, const char *msg)
 {
   char line[1536];
   int n = level == RP_LOG_ERROR
-              ? snprintf(line, sizeof(line), "%s: %s\n", lg.prog, msg)
-              : snprintf(line, sizeof(line), "%s: %s: %s\n", lg.prog, names[level], msg);
+              ? rp_snprintf(line, sizeof(line), "%s: %s\n", lg.prog, msg)
+              : rp_snprintf(line, sizeof(line), "%s: %s: %s\n", lg.prog, names[level], msg);
   if (n > 0) put(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 static void vlog(enum rp_log_level level, int always_stderr, const char *fmt, va_list ap)
 {
   char msg[1024];
-  vsnprintf(msg, sizeof(msg), fmt, ap);
+  rp_vsnprintf(msg, sizeof(msg), fmt, ap);
   if (lg.fd >= 0) file_line(level, msg);
   if (lg.fd < 0 || always_stderr) stderr_line(level, msg);
 }

@@ -1,6 +1,7 @@
 // opt.c - reentrant option parser (see opt.h)
 
 #include "opt.h"
+#include "fmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -53,7 +54,7 @@ static int short_opt(struct rp_getopt *g)
 {
   char c = *g->cluster++;
   const struct rp_option *o = by_letter(g->opts, c);
-  snprintf(g->bad, sizeof(g->bad), "-%c", c);
+  rp_snprintf(g->bad, sizeof(g->bad), "-%c", c);
   if (!o) return RP_OPT_EUNKNOWN;
   g->arg = NULL;
   if (o->arg == RP_OPT_FLAG) return o->id;
@@ -80,7 +81,7 @@ int rp_getopt_next(struct rp_getopt *g)
     return RP_OPT_OPERAND;
   }
   g->ind++;
-  snprintf(g->bad, sizeof(g->bad), "%s", a);
+  rp_snprintf(g->bad, sizeof(g->bad), "%s", a);
   if (!strcmp(a, "--")) {
     g->operands_only = 1;
     if (g->flags & RP_OPT_INORDER) return RP_OPT_END;
@@ -97,5 +98,5 @@ void rp_getopt_error(const struct rp_getopt *g, int rc, char *buf, int cap)
   const char *what = rc == RP_OPT_EMISSING ? "option %s needs a value"
                      : rc == RP_OPT_EEXTRA ? "option %s takes no value"
                                            : "unknown option %s";
-  snprintf(buf, (size_t)cap, what, g->bad);
+  rp_snprintf(buf, (size_t)cap, what, g->bad);
 }

@@ -1,6 +1,7 @@
 // path.c - the RPROC_ROOT prefix and bounded path building
 
 #include "path.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -39,7 +40,7 @@ int rp_path(char *buf, size_t cap, const char *fmt, ...)
   buf[n++] = '/';
   va_list ap;
   va_start(ap, fmt);
-  int m = vsnprintf(buf + n, cap - n, fmt, ap);
+  int m = rp_vsnprintf(buf + n, cap - n, fmt, ap);
   va_end(ap);
   if (m < 0 || (size_t)m >= cap - n) return -ENAMETOOLONG;
   return 0;

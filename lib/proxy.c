@@ -4,6 +4,7 @@
 // log source, and a 50 ms tick while running. Nothing here allocates.
 
 #include "proxy.h"
+#include "fmt.h"
 #include "claim.h"
 #include "fs.h"
 #include "json.h"
@@ -57,8 +58,8 @@ static void set_title(const struct rp_proxy_cfg *c)
 static void say(struct px *x, const char *fmt, const char *arg)
 {
   char line[RP_ERR_MSG + 64];
-  int n = snprintf(line, sizeof(line), "remoteproc-runtime: ");
-  n += snprintf(line + n, sizeof(line) - (size_t)n, fmt, x->c->proc.name, arg);
+  int n = rp_snprintf(line, sizeof(line), "remoteproc-runtime: ");
+  n += rp_snprintf(line + n, sizeof(line) - (size_t)n, fmt, x->c->proc.name, arg);
   if (n > (int)sizeof(line) - 2) n = (int)sizeof(line) - 2;
   line[n++] = '\n';
   (void)!write(2, line, (size_t)n);

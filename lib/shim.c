@@ -5,6 +5,7 @@
 // TaskStart before TaskExit.
 
 #include "shimint.h"
+#include "fmt.h"
 #include "log.h"
 #include "proc.h"
 
@@ -57,7 +58,7 @@ void shim_reply_err(const struct waiter *w, int code, const char *fmt, ...)
   char msg[RP_ERR_MSG];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
+  rp_vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
   struct rp_ttrpc_conn *c = live(w);
   rp_log(RP_LOG_DEBUG, "<- error %d: %s", code, msg);

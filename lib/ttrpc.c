@@ -7,6 +7,7 @@
 // is never sent.
 
 #include "ttrpc.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -206,7 +207,7 @@ static int reply_vstatus(struct rp_ttrpc_conn *c, uint32_t sid, int code, const 
 {
   char msg[RP_ERR_MSG];
   struct rp_pb_status st = { .code = code };
-  vsnprintf(msg, sizeof(msg), fmt, ap);
+  rp_vsnprintf(msg, sizeof(msg), fmt, ap);
   st.message = rp_pb_cstr(msg);
   return put_frame(c, sid, RP_TTRPC_T_RESPONSE, status_body, &st);
 }
