@@ -39,7 +39,12 @@ want() {
 }
 
 if [ "$deps" = 1 ]; then
-  scripts/deps.sh build sim proto arm64 || note "check.sh: some packages are missing; tests that need them skip"
+  # Everything any tier uses, in one apt transaction: build tools, the FUSE
+  # simulator, protoc, the arm64 cross build, the real container tools,
+  # QEMU for the kernel tier, clang for the fuzz smoke, valgrind, and
+  # python3 for two test helpers (a subreaper, a console-socket receiver).
+  scripts/deps.sh build sim proto arm64 peers kernel fuzz bench tests ||
+    note "check.sh: some packages are missing; tests that need them skip"
 fi
 
 JOBS=$(nproc 2>/dev/null || echo 2)

@@ -3,7 +3,7 @@
 # missing. Idempotent. Without root it names what to install and returns 1,
 # so callers skip what needs it.
 #
-# Groups: build arm64 sim proto peers kernel fuzz bench
+# Groups: build arm64 sim proto peers kernel fuzz bench tests
 set -u
 
 pkgs_build="make gcc musl-tools libjsmn-dev pkg-config"
@@ -14,6 +14,7 @@ pkgs_peers="containerd runc crun podman docker.io skopeo busybox-static"
 pkgs_kernel="qemu-system-arm cpio busybox-static gcc-aarch64-linux-gnu musl-dev:arm64"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="valgrind"
+pkgs_tests="python3"
 
 installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
