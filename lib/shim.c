@@ -189,9 +189,11 @@ static void loop(void)
     now = shim_now_ms();
     settle_starts(p + 3 + SHIM_CONNS, n - 3 - SHIM_CONNS, now);
     if (p[1].revents) on_signal();
-    if (p[0].revents) accept_conn();
     for (int i = 0; i < SHIM_CONNS; i++)
       if (shim.c[i].used) serve_conn(i, p[3 + i].revents);
+    // After serving: a connection that just closed frees its slot, so the
+    // next one reuses those buffer pages instead of touching new ones.
+    if (p[0].revents) accept_conn();
     rp_events_run(&shim.ev, p[2].revents, now);
   }
 }
