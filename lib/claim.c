@@ -1,6 +1,7 @@
 // claim.c - processor claims (see claim.h)
 
 #include "claim.h"
+#include "dir.h"
 #include "fs.h"
 #include "num.h"
 #include "path.h"
@@ -70,10 +71,25 @@ int rp_claim_get(const char *dev, struct rp_claim *c, struct rp_err *e)
 
 int rp_claim_live(const struct rp_claim *c) { return rp_proc_alive(c->pid, c->start); }
 
+// A claim write killed between making its temporary file and renaming it
+// left .<dev>.XXXXXX (rp_fs_write_atomic). Claims are written only under
+// the claims lock, so for the holder of the lock every such file is stale.
+static void drop_tmp(const char *dev)
+{
+  char dir[RP_PATH_MAX];
+  struct rp_dir d;
+  size_t n = strlen(dev);
+  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_dir_open(&d, AT_FDCWD, dir)) return;
+  for (const char *f; (f = rp_dir_next(&d));)
+    if (f[0] == '.' && !strncmp(f + 1, dev, n) && f[n + 1] == '.') unlinkat(d.fd, f, 0);
+  rp_dir_close(&d);
+}
+
 int rp_claim_put(const char *dev, const struct rp_claim *c, struct rp_err *e)
 {
   char p[RP_PATH_MAX], buf[RP_ID_MAX + 2048 + 64];
   if (claim_path(dev, p, sizeof(p))) return rp_errf(e, ENAMETOOLONG, "claims path too long");
+  drop_tmp(dev);
   if (rp_fmt(buf, sizeof(buf), "%s\n%s\n%d %llu\n", c->id, c->statedir, c->pid, c->start))
     return rp_errf(e, ENAMETOOLONG, "claim too long");
   return rp_fs_write_atomic(p, buf, strlen(buf), 0600, e);
@@ -95,4 +111,20 @@ int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err 
 {
   int r = rp_claim_get(p->dev, c, e);
   return r <= 0 ? r : rp_claim_live(c);
+}
+
+int rp_claim_names_key(const char *key)
+{
+  char dir[RP_PATH_MAX];
+  struct rp_claim c;
+  struct rp_dir d;
+  int named = 0;
+  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_dir_open(&d, AT_FDCWD, dir)) return 1;
+  for (const char *n; !named && (n = rp_dir_next(&d));) {
+    if (n[0] == '.') continue;  // the lock, and temporary files of a write
+    int r = rp_claim_get(n, &c, NULL);
+    named = r < 0 || (r > 0 && !strcmp(rp_path_base(c.statedir), key));
+  }
+  rp_dir_close(&d);
+  return named;
 }

@@ -40,4 +40,8 @@ int rp_claim_drop(const char *dev, const char *id, struct rp_err *e);
 // 1 when a live container holds p (c filled), 0 when free.
 int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err *e);
 
+// 1 when some claim (live or stale) names a state directory whose last
+// element is key, or when that cannot be told; 0 when none does. Hold the lock.
+int rp_claim_names_key(const char *key);
+
 #endif

@@ -24,9 +24,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -106,7 +108,8 @@ static int pick_log(struct job *j)
     rp_strlcpy(j->st.log, l ? l : "trace", sizeof(j->st.log));
     return 0;
   }
-  if (strncmp(l, "/dev/", 5) || rp_path(path, sizeof(path), "%s", l + 1))
+  // No "..": /dev/../etc/x would name any file or FIFO of the host.
+  if (strncmp(l, "/dev/", 5) || !rp_path_safe_rel(l + 5) || rp_path(path, sizeof(path), "%s", l + 1))
     return rp_errf(j->e, EINVAL, "annotation remoteproc.log must be trace, none or a /dev/ path, not %s", l);
   j->logfd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (j->logfd < 0) return rp_errf(j->e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
@@ -136,9 +139,23 @@ static int make_dir(struct job *j)
   struct rp_state old;
   int r = rp_fs_mkdir_p(j->rt->root, 0711, j->e);
   if (r) return r;
-  for (int tries = 0; tries < 2; tries++) {
-    if (!mkdir(j->st.dir, 0700)) return 0;
-    if (errno != EEXIST) return rp_errf(j->e, errno, "cannot create %s: %s", j->st.dir, strerror(errno));
+  // Creates of one id take turns here (a lock on the root), and the one
+  // that makes the directory writes state.json ("creating", its pid) before
+  // its turn ends: a directory without state.json is then always one whose
+  // create died, never one a racing create just made. Without this, racing
+  // creates of one id removed each other's directories and all failed.
+  int lock = open(j->rt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  while (lock >= 0 && flock(lock, LOCK_EX) < 0 && errno == EINTR) {}
+  r = -EEXIST;
+  for (int tries = 0; tries < 2 && r == -EEXIST; tries++) {
+    if (!mkdir(j->st.dir, 0700)) {
+      if ((r = rp_state_write(&j->st, j->e))) rp_fs_rmtree(j->st.dir, NULL);
+      break;
+    }
+    if (errno != EEXIST) {
+      r = rp_errf(j->e, errno, "cannot create %s: %s", j->st.dir, strerror(errno));
+      break;
+    }
     int rd = rp_state_read(j->rt->root, j->st.id, &old, NULL);
     int stale = (rd == -ENOENT) || (!rd && !strcmp(old.phase, "creating") &&
                                     rp_state_status(&old) == RP_ST_STOPPED);
@@ -146,7 +163,8 @@ static int make_dir(struct job *j)
     if (!rd && old.proc_dev[0]) rp_claim_drop(old.proc_dev, old.id, NULL);
     rp_fs_rmtree(j->st.dir, NULL);
   }
-  return rp_errf(j->e, EEXIST, "container %s already exists", j->st.id);
+  if (lock >= 0) close(lock);
+  return r == -EEXIST ? rp_errf(j->e, EEXIST, "container %s already exists", j->st.id) : r;
 }
 
 static int claim(struct job *j)
@@ -155,9 +173,17 @@ static int claim(struct job *j)
   char fw[RP_FW_NAME_MAX] = "";
   int lock = rp_claim_lock(j->e), r = 0;
   if (lock < 0) return lock;
-  int held = rp_claim_get(j->proc.dev, &c, NULL) > 0 && rp_claim_live(&c) && strcmp(c.id, j->st.id);
+  int had = rp_claim_get(j->proc.dev, &c, NULL) > 0 && strcmp(c.id, j->st.id);
+  int held = had && rp_claim_live(&c);
   int s = rp_rproc_state(&j->proc, j->e);
   rp_rproc_read(&j->proc, "firmware", fw, sizeof(fw), NULL);
+  // A holder that has just died (kill KILL, until it or the guardian stops
+  // the processor) still runs the firmware it staged, remoteproc-runtime/
+  // <key>/ (rp_rt_stage_owner): its container's, not of unknown origin.
+  char mine[RP_PATH_MAX];
+  if (had && !held && s >= 0 && s != RP_RS_OFFLINE &&
+      !rp_fmt(mine, sizeof(mine), "remoteproc-runtime/%s/", rp_path_base(c.statedir)))
+    held = !strncmp(fw, mine, strlen(mine));
   if (held)
     r = rp_errf(j->e, EBUSY, "processor %s is in use by container %s", j->proc.name, c.id);
   else if (s < 0)
@@ -172,6 +198,10 @@ static int claim(struct job *j)
     r = rp_claim_put(j->proc.dev, &c, j->e);
     j->claimed = !r;
   }
+  // Firmware staged by containers that no claim names any more (their
+  // state and claim went with /run at a reboot) would stay in the firmware
+  // directory for good: drop it (staged names: rp_rt_stage_owner).
+  if (!r) rp_stage_sweep("remoteproc-runtime", rp_claim_names_key);
   rp_claim_unlock(lock);
   return r;
 }
@@ -287,6 +317,9 @@ static _Noreturn void first_child(struct job *j, int sync, int rep)
   if (rp_ns_enter(&spec, &skipped, &e) || rp_ns_pid(&spec, &e) < 0) {
     rp_strlcpy(r.msg, e.msg, sizeof(r.msg));
   } else {
+    // A failure here leaves the proxy with the copy of every mount: it
+    // works, it only pins them.
+    if (rp_ns_new(&spec, CLONE_NEWNS)) rp_ns_keep_only_sys(j->st.dir, &e);
     r.pid = fork();
     if (r.pid == 0) proxy_child(j, sync, death[1]);
     if (r.pid < 0) rp_fmt(r.msg, sizeof(r.msg), "cannot fork the proxy: %s", strerror(errno));

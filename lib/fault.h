@@ -8,7 +8,7 @@
 // read once per process and each point is then one pointer test.
 //
 // Steps, in the order the code reaches them:
-//   create  after-statedir   the state directory exists (empty)
+//   create  after-statedir   the state directory exists, state.json "creating"
 //           after-claim      state.json "creating", config, claim, ctl socket
 //           after-fork       proxy and guardian exist; nothing names the proxy yet
 //           after-hooks      claim and state.json name the proxy; hooks ran

@@ -100,6 +100,10 @@ static void stderr_line(enum rp_log_level level, const char *msg)
   int n = level == RP_LOG_ERROR
               ? rp_snprintf(line, sizeof(line), "%s: %s\n", lg.prog, msg)
               : rp_snprintf(line, sizeof(line), "%s: %s: %s\n", lg.prog, names[level], msg);
+  // One message, one line: a control character from input (a firmware
+  // name holding a newline) must not split it or forge a line after it.
+  for (int i = 0; i < n - 1 && i < (int)sizeof(line) - 2; i++)
+    if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f) line[i] = '?';
   if (n > 0) put(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 

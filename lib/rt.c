@@ -1,6 +1,7 @@
 // rt.c - start, kill, delete and state (see rt.h; create is in create.c)
 
 #include "rt.h"
+#include "dir.h"
 #include "fault.h"
 #include "fs.h"
 #include "hooks.h"
@@ -226,6 +227,35 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
   return r ? r : rm;
 }
 
+// delete --force of a container whose state.json cannot be read (damaged,
+// or too large): what is left of it is found through its key (its staged
+// firmware, remoteproc-runtime/<key>/) and its claim (its proxy and
+// processor), and destroyed like any other. Before, nothing could remove it.
+static int destroy_damaged(const struct rp_rt *rt, const char *id, struct rp_err *e)
+{
+  char dir[RP_PATH_MAX], mine[300];
+  struct rp_claim c;
+  struct rp_dir d;
+  memset(&cur, 0, sizeof(cur));
+  if (rp_state_locate(rt->root, id, &cur, e)) return -e->code;
+  if (!rp_path(dir, sizeof(dir), "run/rprocbox/claims") && !rp_dir_open(&d, AT_FDCWD, dir)) {
+    for (const char *n; (n = rp_dir_next(&d));)
+      if (n[0] != '.' && rp_claim_get(n, &c, NULL) > 0 && !strcmp(c.statedir, cur.dir)) {
+        cur.pid = c.pid, cur.pid_start = c.start;
+        rp_strlcpy(cur.proc_dev, n, sizeof(cur.proc_dev));
+      }
+    rp_dir_close(&d);
+  }
+  struct rp_rproc p = proc_of(&cur);
+  rp_rt_stage_owner(&cur, dir, sizeof(dir));
+  rp_fmt(mine, sizeof(mine), "%s/", dir);
+  if (!cur.proc_dev[0] || rp_rproc_read(&p, "firmware", cur.fw_staged, sizeof(cur.fw_staged), NULL) < 0 ||
+      strncmp(cur.fw_staged, mine, strlen(mine)))
+    cur.fw_staged[0] = 0;  // only firmware it staged itself is stopped
+  rp_errclear(e);
+  return rp_rt_destroy(rt, &cur, e);
+}
+
 int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_err *e)
 {
   struct rp_state loc = {0};
@@ -235,6 +265,8 @@ int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_er
     rp_errclear(e);
     return 0;
   }
+  if ((lock == -EINVAL || lock == -EFBIG) && force && !rp_state_valid_id(id, NULL))
+    return destroy_damaged(rt, id, e);
   if (lock < 0) return lock;
   enum rp_status s = rp_state_status(&cur);
   int r = 0;

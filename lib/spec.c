@@ -63,7 +63,9 @@ static int env(struct ctx *c, int proc)
     return rp_errf(c->e, EINVAL, "config.json: process.env must be a list");
   for (int i = 0; i < c->j.t[list].size; i++) {
     int t = rp_json_elem(&c->j, list, i);
-    const char *v = rp_json_is(&c->j, t, JSMN_STRING) ? c->j.js + c->j.t[t].start : "";
+    if (!rp_json_is(&c->j, t, JSMN_STRING))  // [4] was skipped unseen
+      return rp_errf(c->e, EINVAL, "config.json: process.env[%d] must be a string", i);
+    const char *v = c->j.js + c->j.t[t].start;
     if (strncmp(v, "MCU=", 4) && strncmp(v, "BOARD=", 6)) continue;
     const char *kept = keep(c, t, "process.env");
     if (!kept) return -EINVAL;
@@ -120,9 +122,11 @@ static int strings(struct ctx *c, int list, const char **out, int cap, const cha
 static int hook(struct ctx *c, int obj, struct rp_hook *h, const char *what)
 {
   long long to = RP_HOOK_DEFAULT_TIMEOUT;
+  char label[40];  // "prestart path must be a string", not "prestart must be"
   int p = rp_json_get(&c->j, obj, "path"), t = rp_json_get(&c->j, obj, "timeout");
   if (p < 0) return rp_errf(c->e, EINVAL, "config.json: %s has no path", what);
-  if (!(h->path = keep(c, p, what))) return -EINVAL;
+  rp_fmt(label, sizeof(label), "%s path", what);
+  if (!(h->path = keep(c, p, label))) return -EINVAL;
   if (h->path[0] != '/') return rp_errf(c->e, EINVAL, "config.json: %s path must be absolute", what);
   if (t >= 0 && (rp_json_int(&c->j, t, &to) || to <= 0 || to > 86400))
     return rp_errf(c->e, EINVAL, "config.json: %s timeout must be a positive number of seconds", what);
@@ -138,6 +142,8 @@ static int hooks(struct ctx *c)
   static const char *const kinds[RP_HOOK_KINDS] = {"prestart", "createRuntime", "poststart", "poststop"};
   int hs = rp_json_get(&c->j, 0, "hooks");
   if (hs < 0) return 0;
+  if (!rp_json_is(&c->j, hs, JSMN_OBJECT))  // "hooks": "x" ran no hook, silently
+    return rp_errf(c->e, EINVAL, "config.json: hooks must be an object");
   for (int k = 0; k < RP_HOOK_KINDS; k++) {
     int list = rp_json_get(&c->j, hs, kinds[k]);
     if (list < 0) continue;
@@ -190,6 +196,9 @@ static int root(struct ctx *c)
   int v = rp_json_get(&c->j, 0, "ociVersion");
   if (v >= 0 && rp_json_str(&c->j, v, c->s->version, sizeof(c->s->version)) < 0)
     return rp_errf(c->e, EINVAL, "config.json: ociVersion must be a short string");
+  int o = rp_json_get(&c->j, 0, "root");
+  if (o >= 0 && !rp_json_is(&c->j, o, JSMN_OBJECT))  // was "root.path is missing"
+    return rp_errf(c->e, EINVAL, "config.json: root must be an object");
   if (r < 0) return rp_errf(c->e, EINVAL, "config.json: root.path is missing");
   if (!(c->s->root = keep(c, r, "root.path"))) return -EINVAL;
   if (!*c->s->root) return rp_errf(c->e, EINVAL, "config.json: root.path is empty");

@@ -1,11 +1,13 @@
 // stage.c - firmware staging (see stage.h)
 
 #include "stage.h"
+#include "dir.h"
 #include "fs.h"
 #include "path.h"
 #include "rproc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 static int owner_dir(const char *owner, char *dir, size_t cap, struct rp_err *e)
@@ -44,4 +46,16 @@ int rp_stage_remove(const char *owner, struct rp_err *e)
   char dir[RP_PATH_MAX];
   int r = owner_dir(owner, dir, sizeof(dir), e);
   return r ? r : rp_fs_rmtree(dir, e);
+}
+
+void rp_stage_sweep(const char *area, int (*in_use)(const char *name))
+{
+  char fw[RP_PATH_MAX], dir[RP_PATH_MAX], old[RP_PATH_MAX];
+  struct rp_dir d;
+  if (rp_rproc_fwdir(fw, sizeof(fw), NULL, 0, NULL) || rp_path_join(dir, sizeof(dir), fw, area) ||
+      rp_dir_open(&d, AT_FDCWD, dir))
+    return;
+  for (const char *n; (n = rp_dir_next(&d));)
+    if (!in_use(n) && !rp_path_join(old, sizeof(old), dir, n)) rp_fs_rmtree(old, NULL);
+  rp_dir_close(&d);
 }

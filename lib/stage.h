@@ -24,4 +24,9 @@ int rp_stage_copy(int srcfd, const char *owner, const char *file, char *relname,
 // Remove <fwdir>/<owner> and everything in it; missing is fine.
 int rp_stage_remove(const char *owner, struct rp_err *e);
 
+// Remove <fwdir>/<area>/NAME for every NAME that in_use(NAME) disowns: what
+// owners staged before their records vanished (a reboot empties /run, where
+// states and claims live, but not the firmware directory). Best effort.
+void rp_stage_sweep(const char *area, int (*in_use)(const char *name));
+
 #endif

@@ -5,8 +5,15 @@
 //     sid N                  stream id of the next request (default 1, +2 each)
 //     send TAG SVC METHOD F  send a Request whose payload is file F ("-": empty)
 //     raw TYPE FLAGS F       send one frame of that type/flags, data = file F
+//     frame LEN TYPE FLAGS F a frame header declaring LEN data bytes, then
+//                            file F as is (fewer bytes: a truncated frame)
+//     zeros N                N zero bytes (the rest of a declared frame)
+//     shut                   shut down our sending side (the server sees EOF)
 //     recv                   wait (10 s) for one reply; print "TAG: ok" or
 //                            "TAG: CODE MESSAGE"; the payload goes to TAG.bin
+//     loop N TAG SVC METHOD F  N requests, each answered (10 s) before the
+//                            next: print "TAG: N ok", or the first failure as
+//                            "TAG: request K: CODE MESSAGE" (or closed, timeout)
 //     none MS                expect no reply within MS ms: print "quiet" or
 //                            the reply's line
 //     eof                    read until the server closes (5 s): print any
@@ -44,6 +51,9 @@ static struct {
   char tag[64];
 } tags[64];
 static int ntags;
+static int quiet;               // loop: replies are checked, not printed
+static int32_t last_code;       // the last reply's code and message when quiet
+static char last_msg[256];
 
 static void die(const char *what)
 {
@@ -137,6 +147,11 @@ static int recv_one(int ms, int print_timeout)
   long deadline = now_ms() + ms;
   for (;;) {
     int rc = rp_ttrpc_conn_next_reply(&conn, &r, &e);
+    if (rc == 1 && quiet) {
+      last_code = r.code;
+      snprintf(last_msg, sizeof(last_msg), "%.*s", (int)r.message.len, r.message.p);
+      return 1;
+    }
     if (rc == 1) {
       const char *tag = tag_of(r.sid);
       if (r.code) printf("%s: %d %.*s\n", tag, r.code, (int)r.message.len, r.message.p);
@@ -204,6 +219,39 @@ static int client(int argc, char **argv)
       send_frame(next_sid, (uint8_t)atoi(argv[i + 1]), (uint8_t)atoi(argv[i + 2]), file, n);
       next_sid += 2;
       i += 3;
+    } else if (!strcmp(op, "loop")) {
+      NEED(5);
+      int n = atoi(argv[i + 1]);
+      const char *tag = argv[i + 2];
+      quiet = 1;
+      for (int k = 1; k <= n; k++) {
+        send_request(tag, argv[i + 3], argv[i + 4], argv[i + 5]);
+        int rc = recv_one(10000, 0);
+        if (rc == 0) printf("%s: request %d: timeout\n", tag, k);
+        else if (rc == 1 && last_code) printf("%s: request %d: %d %s\n", tag, k, last_code, last_msg);
+        if (rc != 1 || last_code) return 1;
+      }
+      quiet = 0;
+      printf("%s: %d ok\n", tag, n);
+      i += 5;
+    } else if (!strcmp(op, "frame")) {
+      NEED(4);
+      uint8_t h[RP_TTRPC_HDR];
+      size_t n = load(argv[i + 4]);
+      put32(h, (uint32_t)strtoul(argv[i + 1], NULL, 0));
+      put32(h + 4, next_sid);
+      h[8] = (uint8_t)atoi(argv[i + 2]), h[9] = (uint8_t)atoi(argv[i + 3]);
+      write_all(conn.fd, h, sizeof(h));
+      write_all(conn.fd, file, n);
+      next_sid += 2;
+      i += 4;
+    } else if (!strcmp(op, "zeros")) {
+      NEED(1);
+      static const uint8_t zero[4096];
+      for (long left = atol(argv[++i]); left > 0; left -= (long)sizeof(zero))
+        write_all(conn.fd, zero, left < (long)sizeof(zero) ? (size_t)left : sizeof(zero));
+    } else if (!strcmp(op, "shut")) {
+      shutdown(conn.fd, SHUT_WR);
     } else if (!strcmp(op, "recv")) {
       if (recv_one(10000, 1) <= 0) return 1;
     } else if (!strcmp(op, "none")) {
