@@ -126,6 +126,28 @@ static int validate(const struct rp_json *j)
   return -1;
 }
 
+// Parsing and checking a deep document costs depth x size (in jsmn too), so
+// absurd nesting is refused by one linear pass over the text first. Returns
+// the offset of the bracket that goes too deep, or -1.
+static int too_deep(const char *js, size_t len)
+{
+  int depth = 0, in_str = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = js[i];
+    if (in_str) {
+      if (c == '\\') i++;
+      else if (c == '"') in_str = 0;
+    } else if (c == '"') {
+      in_str = 1;
+    } else if (c == '[' || c == '{') {
+      if (++depth > RP_JSON_DEPTH) return (int)i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
 int rp_json_parse(struct rp_json *j, const char *what, const char *js, size_t len,
                   jsmntok_t *toks, int cap, struct rp_err *e)
 {
@@ -138,6 +160,8 @@ int rp_json_parse(struct rp_json *j, const char *what, const char *js, size_t le
   // jsmn stops at a NUL byte as if the text ended there; JSON has no raw NUL.
   const char *nul = memchr(js, 0, len);
   if (nul) return rp_errf(e, EINVAL, "%s is not valid JSON (error near byte %d)", what, (int)(nul - js));
+  int deep = too_deep(js, len);
+  if (deep >= 0) return rp_errf(e, EINVAL, "%s nests deeper than %d levels (near byte %d)", what, RP_JSON_DEPTH, deep);
   jsmn_init(&p);
   int r = jsmn_parse(&p, js, len, toks, (unsigned)cap);
   if (r == JSMN_ERROR_NOMEM)

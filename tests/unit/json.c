@@ -459,9 +459,33 @@ static int test_round_trip(void)
   return 0;
 }
 
+// Nesting is limited to RP_JSON_DEPTH levels, checked on the text before
+// jsmn runs (deep documents cost depth x size to parse); brackets inside
+// strings do not count.
+static int test_depth_limit(void)
+{
+  static char doc[2 * RP_JSON_DEPTH + 64];
+  static jsmntok_t many[RP_JSON_DEPTH + 8];
+  struct rp_json jj;
+  struct rp_err er;
+  for (int d = RP_JSON_DEPTH; d <= RP_JSON_DEPTH + 1; d++) {
+    memset(doc, '[', (size_t)d);
+    memset(doc + d, ']', (size_t)d);
+    doc[2 * d] = 0;
+    int r = rp_json_parse(&jj, "doc", doc, (size_t)(2 * d), many, RP_JSON_DEPTH + 8, &er);
+    if (d == RP_JSON_DEPTH) check(r == 0);
+    else check(r == -EINVAL);
+  }
+  check_str(er.msg, "doc nests deeper than 256 levels (near byte 256)");
+  static const char quoted[] = "{\"a\":\"[[[[[[[[[[{{{{{{{{\\\"]]]\"}";
+  check(rp_json_parse(&jj, "doc", quoted, sizeof(quoted) - 1, many, 8, &er) == 0);
+  return 0;
+}
+
 int main(void)
 {
   RUN(test_valid_documents);
+  RUN(test_depth_limit);
   RUN(test_invalid_documents);
   RUN(test_nul_bytes);
   RUN(test_invalid_utf8);
