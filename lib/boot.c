@@ -50,8 +50,9 @@ static int known_keys(const struct ctx *c, int obj, const char *const *keys, con
 {
   for (int i = 0, k = obj + 1; i < c->j->t[obj].size; i++, k = rp_json_next(c->j, k + 1)) {
     char name[64];
-    int ok = 0;
-    if (rp_json_str(c->j, k, name, sizeof(name)) < 0) name[0] = 0;
+    int ok = 0, n = rp_json_str(c->j, k, name, sizeof(name));
+    if (n == -E2BIG) memcpy(name + sizeof(name) - 4, "...", 4);  // a long unknown key, cut
+    else if (n < 0) name[0] = 0;
     for (const char *const *p = keys; *p; p++) ok |= !strcmp(*p, name);
     if (!ok)  // where is "processors[N]." or "the top level"
       return rp_errf(c->e, EINVAL, "%s: unknown key \"%s\" in %.*s", c->what, name,

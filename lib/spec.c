@@ -24,7 +24,7 @@ static const char *keep(struct ctx *c, int i, const char *what)
 {
   size_t room = sizeof(c->s->arena) - c->s->used;
   char *dst = c->s->arena + c->s->used;
-  int n = rp_json_str(&c->j, i, dst, room);
+  int n = room ? rp_json_str(&c->j, i, dst, room) : -E2BIG;
   if (n == -E2BIG) {
     rp_errf(c->e, E2BIG, "config.json: too much text (at %s)", what);
     return NULL;
@@ -48,7 +48,7 @@ static int args(struct ctx *c, int proc)
   if (n != 1 && !c->s->sandbox)
     return rp_errf(c->e, EINVAL, "config.json: process.args must hold exactly one element, the "
                    "firmware file in the container root (it holds %d)", n);
-  if (n >= 1 && !(c->s->fw = keep(c, rp_json_elem(&c->j, a, 0), "process.args[0]"))) return -EINVAL;
+  if (n >= 1 && !(c->s->fw = keep(c, rp_json_elem(&c->j, a, 0), "process.args[0]"))) return -c->e->code;
   if (c->s->fw && !*c->s->fw && !c->s->sandbox)
     return rp_errf(c->e, EINVAL, "config.json: process.args[0] is empty");
   return 0;
@@ -65,10 +65,16 @@ static int env(struct ctx *c, int proc)
     int t = rp_json_elem(&c->j, list, i);
     if (!rp_json_is(&c->j, t, JSMN_STRING))  // [4] was skipped unseen
       return rp_errf(c->e, EINVAL, "config.json: process.env[%d] must be a string", i);
+    char head[8] = "";  // the variable's name, after JSON unescaping ("\u004dCU=" too)
     const char *v = c->j.js + c->j.t[t].start;
+    if (memchr(v, '\\', (size_t)(c->j.t[t].end - c->j.t[t].start))) {
+      char tmp[1024];
+      if (rp_json_str(&c->j, t, tmp, sizeof(tmp)) >= 0) rp_strlcpy(head, tmp, sizeof(head));
+      v = head;
+    }
     if (strncmp(v, "MCU=", 4) && strncmp(v, "BOARD=", 6)) continue;
     const char *kept = keep(c, t, "process.env");
-    if (!kept) return -EINVAL;
+    if (!kept) return -c->e->code;
     if (kept[0] == 'M') c->s->mcu = kept + 4;
     else c->s->board = kept + 6;
   }
