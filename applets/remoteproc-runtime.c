@@ -7,6 +7,7 @@
 #include "fs.h"
 #include "json.h"
 #include "num.h"
+#include "ocifeat.h"
 #include "path.h"
 #include "proc.h"
 #include "rt.h"
@@ -313,24 +314,8 @@ static int cmd_spec(int argc, char **argv)
 
 static int cmd_features(int argc, char **argv)
 {
-  static const char features[] =
-      "{\n"
-      "  \"ociVersionMin\": \"1.0.0\",\n"
-      "  \"ociVersionMax\": \"1.2.0\",\n"
-      "  \"hooks\": [\"prestart\", \"createRuntime\", \"poststart\", \"poststop\"],\n"
-      "  \"mountOptions\": [],\n"
-      "  \"linux\": {\n"
-      "    \"namespaces\": [\"cgroup\", \"ipc\", \"mount\", \"network\", \"pid\", \"uts\"],\n"
-      "    \"capabilities\": [],\n"
-      "    \"cgroup\": {\"v1\": false, \"v2\": false, \"systemd\": false, \"systemdUser\": false},\n"
-      "    \"seccomp\": {\"enabled\": false},\n"
-      "    \"apparmor\": {\"enabled\": false},\n"
-      "    \"selinux\": {\"enabled\": false}\n"
-      "  },\n"
-      "  \"annotations\": {\"io.github.rprocbox.version\": \"" RP_VERSION "\"}\n"
-      "}\n";
   if (argc > 1) die_usage("features takes no arguments");
-  return fputs(features, stdout) < 0;
+  return fputs(rp_features_json, stdout) < 0;
 }
 
 static int cmd_unsupported(int argc, char **argv)

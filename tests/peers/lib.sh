@@ -327,22 +327,14 @@ _peers_wait_up() {
 
 # ---------------------------------------------------------------- containerd
 
-# _ctd_launch TAG NAMESPACE PATHDIRS: start a containerd instance; sets
-# _ctd_sock _ctd_pid _ctd_log _ctd_state _ctd_root.
-_ctd_launch() {
-  _tag=$1 _ns=$2 _extra=$3
-  _ctd_state=$PEERS_TMP/$_tag
-  _ctd_root=$PEERS_DIR/$_tag
-  _ctd_sock=$PEERS_TMP/$_tag.sock
-  _ctd_log=$PEERS_DIR/$_tag.log
-  mkdir -p "$_ctd_state" "$_ctd_root"
-  _peers_note /run/containerd /run/containerd/s /run/containerd/fifo \
-    /run/containerd/runc /run/containerd/runc/"$_ns"
-  cat > "$_ctd_root/config.toml" <<EOF
+# _ctd_config DISABLED: the configuration every containerd here shares, on
+# stdout; DISABLED is the TOML list body of plugins not to load.
+_ctd_config() {
+  cat <<EOF
 version = 2
 root = "$_ctd_root/root"
 state = "$_ctd_state/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper"]
+disabled_plugins = [$1]
 
 [grpc]
   address = "$_ctd_sock"
@@ -356,13 +348,34 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
 [plugins."io.containerd.internal.v1.opt"]
   path = "$_ctd_root/opt"
 EOF
-  # A clean environment, as a service manager would give. Without job control
-  # setsid execs in place (we are not a group leader), so $! is the daemon.
-  # RPROC_ROOT (the simulator's tree) reaches the shims and runtimes it runs.
-  (cd / && exec env -i PATH="$PEERS_BIN:$_extra$PEERS_SYSPATH" HOME="${HOME:-/}" \
+}
+
+# _ctd_exec PATH: start containerd on $_ctd_root/config.toml, logging to
+# $_ctd_log, in the background; sets _ctd_pid. A clean environment, as a service manager
+# would give; RPROC_ROOT (the simulator's tree) reaches its shims and
+# runtimes. Without job control setsid execs in place, so $! is the daemon.
+_ctd_exec() {
+  (cd / && exec env -i PATH="$1" HOME="${HOME:-/}" \
     ${RPROC_ROOT:+RPROC_ROOT="$RPROC_ROOT"} \
     setsid containerd --config "$_ctd_root/config.toml" >"$_ctd_log" 2>&1 </dev/null) &
   _ctd_pid=$!
+}
+
+_CTD_NOSNAP='"io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper"'
+
+# _ctd_launch TAG NAMESPACE PATHDIRS: start a containerd instance; sets
+# _ctd_sock _ctd_pid _ctd_log _ctd_state _ctd_root.
+_ctd_launch() {
+  _tag=$1 _ns=$2 _extra=$3
+  _ctd_state=$PEERS_TMP/$_tag
+  _ctd_root=$PEERS_DIR/$_tag
+  _ctd_sock=$PEERS_TMP/$_tag.sock
+  _ctd_log=$PEERS_DIR/$_tag.log
+  mkdir -p "$_ctd_state" "$_ctd_root"
+  _peers_note /run/containerd /run/containerd/s /run/containerd/fifo \
+    /run/containerd/runc /run/containerd/runc/"$_ns"
+  _ctd_config "\"io.containerd.grpc.v1.cri\", $_CTD_NOSNAP" > "$_ctd_root/config.toml"
+  _ctd_exec "$PEERS_BIN:$_extra$PEERS_SYSPATH"
   _peers_wait_up "$_ctd_pid" "$PEERS_START_TIMEOUT" ctr --address "$_ctd_sock" version
   case $? in
     0) return 0 ;;
@@ -472,23 +485,7 @@ containerd_start_cri() {
   _ctd_sock=$PEERS_TMP/ctd.sock _ctd_log=$PEERS_DIR/ctd.log
   mkdir -p "$_ctd_state" "$_ctd_root/cni/bin" "$_ctd_root/cni/net.d"
   _peers_note /run/containerd /run/containerd/s /run/containerd/fifo
-  cat > "$_ctd_root/config.toml" <<EOF
-version = 2
-root = "$_ctd_root/root"
-state = "$_ctd_state/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper"]
-
-[grpc]
-  address = "$_ctd_sock"
-
-[ttrpc]
-  address = "$_ctd_sock.ttrpc"
-
-[debug]
-  level = "debug"
-
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$_ctd_root/opt"
+  { _ctd_config "$_CTD_NOSNAP"; cat <<EOF
 
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$_cri_image"
@@ -508,10 +505,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
 $_cri_toml
 EOF
-  (cd / && exec env -i PATH="$PEERS_BIN:$_extra$PEERS_SYSPATH" HOME="${HOME:-/}" \
-    ${RPROC_ROOT:+RPROC_ROOT="$RPROC_ROOT"} \
-    setsid containerd --config "$_ctd_root/config.toml" >"$_ctd_log" 2>&1 </dev/null) &
-  _ctd_pid=$!
+  } > "$_ctd_root/config.toml"
+  _ctd_exec "$PEERS_BIN:$_extra$PEERS_SYSPATH"
   _peers_wait_up "$_ctd_pid" "$PEERS_START_TIMEOUT" ctr --address "$_ctd_sock" version
   case $? in
     0) _cri_err="" ;;
@@ -765,10 +760,9 @@ containerd_restart() {
     return 1
   fi
   cat "$CONTAINERD_LOG" >> "$CONTAINERD_LOG.1" 2>/dev/null
-  (cd / && exec env -i PATH="$_rs_path" HOME="${HOME:-/}" \
-    ${RPROC_ROOT:+RPROC_ROOT="$RPROC_ROOT"} \
-    setsid containerd --config "${CONTAINERD_ROOT%/root}/config.toml" >"$CONTAINERD_LOG" 2>&1 </dev/null) &
-  CONTAINERD_PID=$!
+  _ctd_root=${CONTAINERD_ROOT%/root} _ctd_log=$CONTAINERD_LOG
+  _ctd_exec "$_rs_path"
+  CONTAINERD_PID=$_ctd_pid
   export CONTAINERD_PID
   _peers_wait_up "$CONTAINERD_PID" "$PEERS_START_TIMEOUT" ctr --address "$CTR_ADDRESS" version
   case $? in

@@ -21,8 +21,6 @@ static char root[512];
 static struct rp_board b;
 static struct rp_err e;
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *f) { return remove(p); }
-
 // Write n bytes to devicetree/base/<name> under the root.
 static int dt(const char *name, const char *data, size_t n)
 {
@@ -30,11 +28,7 @@ static int dt(const char *name, const char *data, size_t n)
   snprintf(path, sizeof(path), "%s/sys/firmware/devicetree/base", root);
   if (rp_fs_mkdir_p(path, 0755, &e)) return -1;
   snprintf(path, sizeof(path), "%s/sys/firmware/devicetree/base/%s", root, name);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return -1;
-  int r = write(fd, data, n) == (ssize_t)n ? 0 : -1;
-  close(fd);
-  return r;
+  return unit_write(path, data, n);
 }
 
 #define DT(name, lit) dt(name, lit, sizeof(lit) - 1)
@@ -42,22 +36,13 @@ static int dt(const char *name, const char *data, size_t n)
 // Run fn in a child whose RPROC_ROOT is a fresh, empty temp dir.
 static int in_child(int (*fn)(void))
 {
-  const char *t = getenv("TMPDIR");
-  snprintf(root, sizeof(root), "%s/rpunit-board.XXXXXX", t && *t ? t : "/tmp");
-  if (!mkdtemp(root)) return -1;
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    setenv("RPROC_ROOT", root, 1);
-    int r = fn();
-    fflush(stdout);
-    _exit(r == 0 || r == 77 ? r : 1);
-  }
-  int st = 0;
-  int ok = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st);
-  nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-  return ok ? WEXITSTATUS(st) : -1;
+  if (unit_tmpdir(root, sizeof(root), "board")) return -1;
+  int r = unit_in_child(root, fn);
+  unit_rmtree(root);
+  return r;
 }
+
+// Run fn in a child whose RPROC_ROOT is a fresh, empty temp dir.
 
 static int no_devicetree(void)
 {

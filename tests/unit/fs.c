@@ -19,33 +19,12 @@
 static char tmp[512];
 static struct rp_err e;
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *f) { return remove(p); }
+static int mk_tmp(void) { return unit_tmpdir(tmp, sizeof(tmp), "fs"); }
+static const char *at(const char *rel) { return unit_path(tmp, rel); }
+static int put(const char *rel, const char *data, size_t n) { return unit_write(at(rel), data, n); }
 
-static int mk_tmp(void)
-{
-  const char *t = getenv("TMPDIR");
-  snprintf(tmp, sizeof(tmp), "%s/rpunit-fs.XXXXXX", t && *t ? t : "/tmp");
-  return mkdtemp(tmp) ? 0 : -1;
-}
 
-// tmp + "/" + rel, in one of four rotating buffers.
-static const char *at(const char *rel)
-{
-  static char buf[4][1024];
-  static int k;
-  k = (k + 1) % 4;
-  snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmp, rel);
-  return buf[k];
-}
 
-static int put(const char *rel, const char *data, size_t n)
-{
-  int fd = open(at(rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return -1;
-  int r = write(fd, data, n) == (ssize_t)n ? 0 : -1;
-  close(fd);
-  return r;
-}
 
 // Names in directory rel, sorted, space-separated ("" when empty).
 static const char *listing(const char *rel)
@@ -277,6 +256,6 @@ int main(void)
   RUN(test_rmtree);
   RUN(test_rmtree_links_and_files);
   RUN(test_rmtree_depth);
-  nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  unit_rmtree(tmp);
   return unit_end();
 }

@@ -12,24 +12,7 @@
 
 #include "path.h"
 
-// Run fn in a child with RPROC_ROOT = root (NULL: unset). The child prints
-// its own failure line; the parent sees 0, 77 or 1.
-static int in_child(const char *root, int (*fn)(void))
-{
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    if (root) setenv("RPROC_ROOT", root, 1);
-    else unsetenv("RPROC_ROOT");
-    int r = fn();
-    fflush(stdout);
-    _exit(r == 0 || r == 77 ? r : 1);
-  }
-  int st;
-  if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) return -1;
-  return WEXITSTATUS(st);
-}
+#define in_child unit_in_child
 
 // With no usable RPROC_ROOT the prefix is "" and paths start at "/".
 static int root_is_slash(void)

@@ -324,18 +324,7 @@ static int driver(int argc, char **argv)
 
 // ---- unit tests ---------------------------------------------------------
 
-// "0a 03 66" → bytes; returns the count.
-static size_t unhex(const char *s, uint8_t *out)
-{
-  size_t n = 0;
-  unsigned v;
-  int used;
-  while (sscanf(s, " %2x%n", &v, &used) == 1) {
-    out[n++] = (uint8_t)v;
-    s += used;
-  }
-  return n;
-}
+#define unhex unit_unhex
 
 static int test_varint(void)
 {

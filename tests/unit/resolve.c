@@ -19,35 +19,18 @@
 
 static char top[512], root[600];
 static struct rp_err e;
+
+static const char *at(const char *rel) { return unit_path(root, rel); }
+static int put(const char *rel, const char *data) { return unit_write(at(rel), data, strlen(data)); }
 static char canon[256];
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *f) { return remove(p); }
 
-static const char *at(const char *rel)
-{
-  static char buf[4][1024];
-  static int k;
-  k = (k + 1) % 4;
-  snprintf(buf[k], sizeof(buf[k]), "%s/%s", root, rel);
-  return buf[k];
-}
-
-static int put(const char *rel, const char *data)
-{
-  int fd = open(at(rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return -1;
-  int r = write(fd, data, strlen(data)) == (ssize_t)strlen(data) ? 0 : -1;
-  close(fd);
-  return r;
-}
 
 // top/outside is a file next to the root, the target of escape attempts;
 // root/etc/passwd is the image's own, not the host's.
 static int build_tree(void)
 {
-  const char *t = getenv("TMPDIR");
-  snprintf(top, sizeof(top), "%s/rpunit-resolve.XXXXXX", t && *t ? t : "/tmp");
-  if (!mkdtemp(top)) return -1;
+  if (unit_tmpdir(top, sizeof(top), "resolve")) return -1;
   snprintf(root, sizeof(root), "%s/root", top);
   char outside[600];
   snprintf(outside, sizeof(outside), "%s/outside", top);
@@ -251,6 +234,6 @@ int main(void)
   RUN(test_device_node);
   RUN(test_bad_arguments);
   RUN(test_no_fd_leak);
-  nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  unit_rmtree(top);
   return unit_end();
 }

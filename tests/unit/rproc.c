@@ -21,8 +21,6 @@ static char root[512];
 static struct rp_err e;
 static struct rp_rproc all[RP_RPROC_MAX], p;
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f) { return remove(path); }
-
 // Write data to root/rel, creating the parents.
 static int put(const char *rel, const char *data)
 {
@@ -71,23 +69,14 @@ static int three(void)
   return 0;
 }
 
+
+// Each test in a child with a fresh, empty root (the prefix is cached).
 static int in_child(int (*fn)(void))
 {
-  const char *t = getenv("TMPDIR");
-  snprintf(root, sizeof(root), "%s/rpunit-rproc.XXXXXX", t && *t ? t : "/tmp");
-  if (!mkdtemp(root)) return -1;
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    setenv("RPROC_ROOT", root, 1);
-    int r = fn();
-    fflush(stdout);
-    _exit(r == 0 || r == 77 ? r : 1);
-  }
-  int st = 0;
-  int ok = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st);
-  nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-  return ok ? WEXITSTATUS(st) : -1;
+  if (unit_tmpdir(root, sizeof(root), "rproc")) return -1;
+  int r = unit_in_child(root, fn);
+  unit_rmtree(root);
+  return r;
 }
 
 #define IN_CHILD(name) \

@@ -19,27 +19,12 @@
 
 static char root[512];
 static struct rp_err e;
+
+static const char *at(const char *rel) { return unit_path(root, rel); }
+static int put(const char *rel, const char *data) { return unit_write(at(rel), data, strlen(data)); }
 static struct rp_state st;
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *f) { return remove(p); }
 
-static const char *at(const char *rel)
-{
-  static char buf[4][2048];
-  static int k;
-  k = (k + 1) % 4;
-  snprintf(buf[k], sizeof(buf[k]), "%s/%s", root, rel);
-  return buf[k];
-}
-
-static int put(const char *rel, const char *data)
-{
-  int fd = open(at(rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return -1;
-  int r = write(fd, data, strlen(data)) == (ssize_t)strlen(data) ? 0 : -1;
-  close(fd);
-  return r;
-}
 
 static int bad_id(const char *id, const char *msg)
 {
@@ -280,9 +265,7 @@ static int test_default_root(void)
 
 int main(void)
 {
-  const char *t = getenv("TMPDIR");
-  snprintf(root, sizeof(root), "%s/rpunit-state.XXXXXX", t && *t ? t : "/tmp");
-  if (!mkdtemp(root)) return printf("FAIL: unit/state: cannot create a temporary directory\n"), 1;
+  if (unit_tmpdir(root, sizeof(root), "state")) return printf("FAIL: unit/state: cannot create a temporary directory\n"), 1;
   RUN(test_valid_id);
   RUN(test_invalid_id_message_bounded);
   RUN(test_locate);
@@ -292,6 +275,6 @@ int main(void)
   RUN(test_each);
   RUN(test_status_names);
   RUN(test_default_root);
-  nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  unit_rmtree(root);
   return unit_end();
 }

@@ -38,17 +38,7 @@ static void teardown(void)
   close(fds[1]);
 }
 
-static size_t unhex(const char *s, uint8_t *out)
-{
-  size_t n = 0;
-  unsigned v;
-  int used;
-  while (sscanf(s, " %2x%n", &v, &used) == 1) {
-    out[n++] = (uint8_t)v;
-    s += used;
-  }
-  return n;
-}
+#define unhex unit_unhex
 
 static void send_all(int fd, const void *p, size_t n)
 {
