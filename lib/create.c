@@ -4,6 +4,8 @@
 // our pid before anything is claimed, the proxy waits for a commit byte
 // before it serves, so a create killed at any step leaves only things that
 // are recognisably stale (dead creator, dead claim holder) and get replaced.
+// The file is long because it is one operation read top to bottom: the
+// checks, then the processes it forks, which share its job struct.
 
 #include "rt.h"
 #include "board.h"

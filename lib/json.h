@@ -1,5 +1,6 @@
-// json.h - JSON reading over jsmn (strict, caller's token array) and a small
-// bounded JSON writer. Nothing here allocates.
+// json.h - JSON reading over jsmn (strict, caller's token array; json.c)
+// and a small bounded JSON writer (prefix rp_jw; jw.c). Nothing here
+// allocates.
 
 #ifndef RP_JSON_H
 #define RP_JSON_H

@@ -2,7 +2,8 @@
 //
 // Wire facts from protobuf.dev "Encoding". Every length read from the wire
 // is compared with the bytes left before any pointer moves, so no read goes
-// past the end and no offset arithmetic can overflow.
+// past the end and no offset arithmetic can overflow. The wire reader, the
+// writer and the table walker are one file because each uses the others.
 
 #include "pb.h"
 

@@ -4,7 +4,8 @@
 // rules B.4, Request/Response B.5, server replies B.6. Everything works on
 // the two fixed buffers of struct rp_ttrpc_conn; frames are built in place
 // in the output buffer and only counted once complete, so a partial frame
-// is never sent.
+// is never sent. Server and client stay in one file: they share the
+// framing and buffer code that makes up most of it.
 
 #include "ttrpc.h"
 #include "fmt.h"
