@@ -40,6 +40,7 @@ static struct rp_spec spec;  // large; one create at a time per process
 static struct rp_rproc all_procs[RP_RPROC_MAX];
 
 struct job {
+  int has_rsc;  // the firmware has a .resource_table
   const struct rp_rt *rt;
   const struct rp_create *o;
   struct rp_state st;
@@ -93,6 +94,7 @@ static int check_firmware(struct job *j)
     if ((unsigned char)*c < 0x20) return rp_errf(j->e, EINVAL, "firmware file name has control characters");
   rp_log(RP_LOG_INFO, "firmware %s: ELF%d %s, %d loadable segment(s)", spec.fw, elf.cls,
          rp_elf_machine_name(elf.machine, m, sizeof(m)), elf.nload);
+  j->has_rsc = elf.has_rsc;
   if (!elf.has_rsc)
     rp_log(RP_LOG_WARN, "firmware %s has no .resource_table section: the kernel gets no trace "
            "buffer from it, so there will be no firmware log", spec.fw);
@@ -276,7 +278,8 @@ static _Noreturn void proxy_child(struct job *j, int sync, int death)
   rp_strlcpy(kept.id, j->st.id, sizeof(kept.id));
   struct rp_proxy_cfg c = {.id = kept.id, .sandbox = j->st.sandbox, .proc = j->proc,
                            .ctl = fds[0], .sync = fds[1], .statedir = fds[2], .logfd = fds[4],
-                           .trace = !strcmp(j->st.log, "trace"), .title = j->rt->title,
+                           .trace = !strcmp(j->st.log, "trace"), .has_rsc = j->has_rsc,
+                           .title = j->rt->title,
                            .title_cap = j->rt->title_cap};
   drop_parent_memory(j, &c);
   _exit(rp_proxy_run(&c));

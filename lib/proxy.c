@@ -202,7 +202,7 @@ static int recovering(struct px *x, int s)
   char rec[24];
   if (s != RP_RS_CRASHED && s != RP_RS_OFFLINE) return 0;
   if (rp_rproc_read(&x->p, "recovery", rec, sizeof(rec), NULL) < 0 || strcmp(rec, "enabled")) return 0;
-  if (s == RP_RS_OFFLINE && x->had_trace && access(x->trace.path, F_OK)) return 0;
+  if (s == RP_RS_OFFLINE && (x->had_trace || x->c->has_rsc) && access(x->trace.path, F_OK)) return 0;
   long now = now_ms();
   if (!x->unsure_since) x->unsure_since = now;
   return now - x->unsure_since < RP_PROXY_START_TIMEOUT;

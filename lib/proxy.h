@@ -30,6 +30,8 @@ struct rp_proxy_cfg {
   int statedir;             // directory fd, for the exit file
   int logfd;                // tty to relay, or -1
   int trace;                // relay trace0
+  int has_rsc;              // the firmware has a resource table: trace0
+                            // exists whenever it runs
   char *title;              // argv area to rename the process in ps, or NULL
   size_t title_cap;
 };
