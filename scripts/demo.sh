@@ -3,7 +3,8 @@
 #
 # Starts the FUSE simulator with one remote processor ("m4"), makes a small
 # real ELF firmware, and drives it through its life with rproc and with the
-# OCI runtime, printing each step and the processor's state; then cleans up.
+# OCI runtime and, when containerd is installed, with containerd and the
+# shim; prints each step and the processor's state; then cleans up.
 # Needs root and /dev/fuse (the simulator is a FUSE filesystem).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,7 +13,12 @@ TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/rprocbox-demo.XXXXXX")
 export TOP TESTDIR
 . "$TOP/tests/sim/sim.sh"
 
+# The test libraries register their own cleanups here.
+DEMO_ATEXIT=
+at_exit() { DEMO_ATEXIT="$1 $DEMO_ATEXIT"; }
+
 cleanup() {
+  for f in $DEMO_ATEXIT; do "$f" >/dev/null 2>&1; done
   "$R" remoteproc-runtime delete --force demo >/dev/null 2>&1
   sim_stop >/dev/null 2>&1
   rm -rf "$TESTDIR"
@@ -72,5 +78,31 @@ sleep 0.3
 "$R" remoteproc-runtime state demo | grep -e '"status"' -e remoteproc.exit
 state
 run "$R" remoteproc-runtime delete demo
+echo enabled > "$RPROC_ROOT/sys/class/remoteproc/remoteproc0/recovery"
+
+if command -v containerd >/dev/null 2>&1 && command -v ctr >/dev/null 2>&1; then
+  step "containerd: the same firmware as an image, through the shim"
+  RPROCBOX=$R
+  . "$TOP/tests/peers/lib.sh"
+  peers_bin containerd-shim-remoteproc-v1 "$R"
+  if containerd_start >/dev/null 2>&1; then
+    "$TOP/scripts/mkimage.sh" --name localhost/hello:demo --firmware "$TESTDIR/hello.elf" --mcu m4 \
+      --oci-archive "$TESTDIR/hello.tar" >/dev/null
+    ctr_import "$TESTDIR/hello.tar"
+    echo "(ctr below is ctr on a containerd started for this demo)"
+    printf '$ ctr run -d --runtime io.containerd.remoteproc.v1 localhost/hello:demo fw1\n'
+    ctr_ run -d --runtime io.containerd.remoteproc.v1 localhost/hello:demo fw1
+    state
+    printf '$ ctr task ls\n'; ctr_ task ls
+    printf '$ ctr task kill fw1\n'; ctr_ task kill fw1
+    sleep 0.3
+    state
+    printf '$ ctr task ls\n'; ctr_ task ls
+    ctr_ task rm fw1 >/dev/null; ctr_ container rm fw1
+  else
+    echo "(containerd could not start here: $PEERS_REASON)"
+  fi
+fi
+
 echo
 echo "Demo done: every container deleted, the processor is $(cat "$RPROC_ROOT/sys/class/remoteproc/remoteproc0/state")."
