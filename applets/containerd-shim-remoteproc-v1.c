@@ -132,16 +132,21 @@ static int do_start(char *title, size_t cap)
     die_err(&err);
   int lfd = rp_shim_listen(address, &existing, &err);
   if (lfd < 0 && !existing) die_err(&err);
+  // containerd 1.6/1.7 find a running shim again only through this file;
+  // written before the server exists, so a failure leaves no server behind.
+  int bad = rp_path_join(file, sizeof(file), o.bundle, "address")
+                ? rp_errf(&err, ENAMETOOLONG, "bundle path %s is too long", o.bundle)
+                : rp_fs_write_atomic(file, address, strlen(address), 0644, &err);
+  if (bad) {
+    if (!existing) unlink(address + (strncmp(address, "unix://", 7) ? 0 : 7));
+    die(RP_EXIT_FAIL, "cannot write the address file: %s", err.msg);
+  }
   if (!existing) {
     pid_t pid = fork();
     if (pid < 0) die(RP_EXIT_FAIL, "cannot fork the shim server: %s", strerror(errno));
     if (pid == 0) server(lfd, title, cap);
     close(lfd);
   }
-  // containerd 1.6/1.7 find a running shim again only through this file.
-  if (rp_path_join(file, sizeof(file), o.bundle, "address") ||
-      rp_fs_write_atomic(file, address, strlen(address), 0644, &err))
-    die(RP_EXIT_FAIL, "cannot write the address file: %s", err.msg);
   // A socket directory from BootstrapParams: `delete` finds it through
   // <bundle>/s, as upstream's 2.3 shims do (best effort, and quiet).
   if (o.socket_dir && !rp_path_join(file, sizeof(file), o.bundle, "s")) {

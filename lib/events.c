@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@ void rp_events_init(struct rp_events *ev, const char *ttrpc_addr, const char *ns
   ev->fd = -1;
   ev->sid = 0;
   ev->child = 0;
+  ev->killed = 0;
   ev->tries = 0;
   ev->next_ms = ev->deadline_ms = 0;
   ev->head = ev->count = 0;
@@ -33,18 +35,43 @@ void rp_events_init(struct rp_events *ev, const char *ttrpc_addr, const char *ns
 
 int rp_events_pending(const struct rp_events *ev) { return (int)ev->count; }
 
+// The head may be in flight (its settling pops it), so the one after it goes.
+static int drop_oldest(struct rp_events *ev)
+{
+  if (!ev->sid && !ev->child) {
+    rp_log(RP_LOG_WARN, "event queue full: %s dropped", ev->q[ev->head].topic);
+    ev->head = (ev->head + 1) % RP_EVENTS_QUEUE;
+    ev->count--;
+    ev->tries = 0;
+    return 0;
+  }
+  if (ev->count < 2) return -1;
+  unsigned i = (ev->head + 1) % RP_EVENTS_QUEUE;
+  rp_log(RP_LOG_WARN, "event queue full: %s dropped", ev->q[i].topic);
+  for (unsigned k = 1; k + 1 < ev->count; k++) {
+    unsigned to = (ev->head + k) % RP_EVENTS_QUEUE;
+    ev->q[to] = ev->q[(to + 1) % RP_EVENTS_QUEUE];
+  }
+  ev->count--;
+  return 0;
+}
+
 void rp_events_publish(struct rp_events *ev, const char *topic, const struct rp_pb_msg *d,
                        const void *msg)
 {
   struct timespec now;
-  if (ev->count == RP_EVENTS_QUEUE) {  // never block the loop: the oldest goes
-    ev->head = (ev->head + 1) % RP_EVENTS_QUEUE;
-    ev->count--;
-    ev->tries = 0;
+  if (ev->count == RP_EVENTS_QUEUE) {  // never block the loop: one event goes
+    if (drop_oldest(ev) < 0) {
+      rp_log(RP_LOG_WARN, "event queue full: %s not published", topic);
+      return;
+    }
   }
   struct rp_event *q = &ev->q[(ev->head + ev->count) % RP_EVENTS_QUEUE];
   int n = rp_pb_encode(d, msg, q->data, sizeof(q->data));
-  if (n < 0) return;  // an event that does not fit our slot is not sent
+  if (n < 0) {
+    rp_log(RP_LOG_WARN, "event %s larger than %d bytes: not published", topic, RP_EVENTS_SIZE);
+    return;
+  }
   clock_gettime(CLOCK_REALTIME, &now);
   rp_strlcpy(q->topic, topic, sizeof(q->topic));
   q->type = d->name;
@@ -66,6 +93,7 @@ static void done(struct rp_events *ev, int ok, long now)
   if (!ok) rp_log(RP_LOG_DEBUG, "publishing %s failed (attempt %d)", ev->q[ev->head].topic, ev->tries + 1);
   ev->sid = 0;
   ev->child = 0;
+  ev->killed = 0;
   if (!ok && ++ev->tries < RP_EVENTS_TRIES) {
     ev->next_ms = now + (1000L << (ev->tries - 1));
     return;
@@ -92,6 +120,9 @@ static int spawn_publisher(struct rp_events *ev, const struct rp_event *q)
   if (n < 0 || !ev->publish_bin[0] || pipe2(in, O_CLOEXEC)) return -1;
   pid_t pid = fork();
   if (pid == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);  // the shim blocks signals it polls for
     char *argv[] = {ev->publish_bin, "--address", ev->grpc, "publish", "--topic",
                     (char *)q->topic, "--namespace", ev->ns, NULL};
     dup2(in[0], 0);
@@ -162,8 +193,12 @@ void rp_events_run(struct rp_events *ev, short revents, long now)
 {
   if (ev->fd >= 0) receive(ev, revents, now);
   if ((ev->sid || ev->child) && now >= ev->deadline_ms) {
-    if (ev->sid) close_conn(ev);  // a late reply must not settle the next event
-    else return;                  // the publisher is reaped by the loop
+    if (ev->child) {  // a hung publisher: kill it once; the loop reaps it
+      if (!ev->killed) kill(ev->child, SIGKILL);
+      ev->killed = 1;
+      return;
+    }
+    close_conn(ev);  // a late reply must not settle the next event
     done(ev, 0, now);
   }
   if (!ev->sid && !ev->child && ev->count && now >= ev->next_ms) attempt(ev, now);
@@ -181,6 +216,7 @@ int rp_events_poll(struct rp_events *ev, struct pollfd *p, long now)
   p->fd = ev->fd;
   p->events = ev->fd >= 0 ? rp_ttrpc_conn_events(&ev->conn) : 0;
   p->revents = 0;
+  if (ev->killed) return -1;  // only the publisher's reaping moves us on
   if (ev->sid || ev->child) return ev->deadline_ms > now ? (int)(ev->deadline_ms - now) : 0;
   if (!ev->count) return -1;
   return ev->next_ms > now ? (int)(ev->next_ms - now) : 0;

@@ -17,7 +17,7 @@
 #include "ttrpc.h"
 
 #define RP_EVENTS_QUEUE 32
-#define RP_EVENTS_SIZE 2048   // one serialized event
+#define RP_EVENTS_SIZE 8192   // one serialized event (mount options are at most a page)
 #define RP_EVENTS_TRIES 6
 
 struct rp_event {
@@ -35,6 +35,7 @@ struct rp_events {
   int fd;                     // ttrpc connection, -1 when closed
   uint32_t sid;               // stream id of the Forward in flight, 0 = none
   pid_t child;                // publish binary in flight, 0 = none
+  int killed;                 // child overran its deadline and was sent SIGKILL
   int tries;
   long next_ms, deadline_ms;  // earliest next attempt; end of the one in flight
   unsigned head, count;
@@ -44,7 +45,8 @@ struct rp_events {
 void rp_events_init(struct rp_events *ev, const char *ttrpc_addr, const char *ns,
                     const char *publish_bin, const char *grpc_addr);
 
-// Queue event msg (described by d) on topic. A full queue drops the oldest.
+// Queue event msg (described by d) on topic. A full queue drops the oldest
+// event not in flight (logged).
 void rp_events_publish(struct rp_events *ev, const char *topic, const struct rp_pb_msg *d,
                        const void *msg);
 

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -97,6 +98,7 @@ static void serve_conn(int i, short revents)
   if (!rp_ttrpc_conn_events(c)) {  // closed: its parked requests die with it
     close(c->fd);
     shim.c[i].used = 0;
+    shim_task_conn_closed(i);
   }
 }
 
@@ -135,12 +137,13 @@ static void settle_starts(struct pollfd *p, int n, long now)
 
 static int timeout_ms(long now, int ev_timeout)
 {
-  long t = ev_timeout;
+  long t = ev_timeout < 0 ? LONG_MAX : ev_timeout;
   for (int i = 0; i < SHIM_TASKS; i++)
-    if (shim.t[i].used && shim.t[i].start_fd >= 0 && (t < 0 || shim.t[i].start_deadline - now < t))
+    if (shim.t[i].used && shim.t[i].start_fd >= 0 && shim.t[i].start_deadline - now < t)
       t = shim.t[i].start_deadline - now;
-  if (shim.stopping && (t < 0 || shim.stop_deadline - now < t)) t = shim.stop_deadline - now;
-  return t < 0 ? (t == -1 ? -1 : 0) : (int)t;
+  if (shim.stopping && shim.stop_deadline - now < t) t = shim.stop_deadline - now;
+  if (t == LONG_MAX) return -1;
+  return t < 0 ? 0 : t > INT_MAX ? INT_MAX : (int)t;
 }
 
 // Build the poll set: listener, signals, events, connections, starts.
@@ -193,7 +196,7 @@ static void loop(void)
       if (shim.c[i].used) serve_conn(i, p[3 + i].revents);
     // After serving: a connection that just closed frees its slot, so the
     // next one reuses those buffer pages instead of touching new ones.
-    if (p[0].revents) accept_conn();
+    if (p[0].revents && !shim.stopping) accept_conn();
     rp_events_run(&shim.ev, p[2].revents, now);
   }
 }

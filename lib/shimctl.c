@@ -12,6 +12,7 @@
 #include "taskpb.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -210,22 +211,33 @@ static void drop_socket(const struct rp_shim_opts *o)
   if (!answers(&a)) unlink(a.sun_path);
 }
 
+// The store is shared by every containerd namespace and the CLI, so an id
+// alone may name someone else's container: it is ours only when it was
+// created from this bundle.
+static int ours(const struct rp_state *st, const char *bundle)
+{
+  char real[RP_PATH_MAX];
+  return bundle && realpath(bundle, real) && !strcmp(real, st->bundle);
+}
+
 int rp_shim_cleanup(const struct rp_shim_opts *o, unsigned char *out, size_t cap, struct rp_err *e)
 {
   static struct rp_state st;
   struct rp_rt rt = {0};
   struct rp_pb_delete_response resp = {0};
   char rootfs[RP_PATH_MAX], reason[128];
-  int code = 128 + SIGKILL;
+  int code = 128 + SIGKILL, r = 0;
   struct timespec now;
   if (rp_state_default_root(rt.root, sizeof(rt.root), e)) return -e->code;
-  if (rp_state_read(rt.root, o->id, &st, NULL) == 0) {
+  if (rp_state_read(rt.root, o->id, &st, NULL) == 0 && ours(&st, o->bundle)) {
     resp.pid = (uint32_t)st.pid;
     rp_state_exit(&st, &code, reason, sizeof(reason));
-    if (rp_rt_destroy(&rt, &st, e)) return -e->code;
+    r = rp_rt_destroy(&rt, &st, e);
   }
+  // Unmount and drop the socket in any case: containerd removes the bundle next.
   if (o->bundle && rp_path_join(rootfs, sizeof(rootfs), o->bundle, "rootfs") == 0) rp_mount_clear(rootfs);
   if (o->grpc && o->ns && o->bundle) drop_socket(o);
+  if (r) return r;
   clock_gettime(CLOCK_REALTIME, &now);
   resp.exit_status = (uint32_t)code;
   resp.exited_at = (struct rp_pb_timestamp){now.tv_sec, (int32_t)now.tv_nsec};

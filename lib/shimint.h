@@ -79,6 +79,10 @@ void shim_reply_err(const struct waiter *w, int code, const char *fmt, ...)
 // Task service: decode the request on conn ci and answer (or park) it.
 void shim_task_call(int ci, const struct rp_ttrpc_call *call);
 
+// Connection ci closed: forget the requests parked on it (ttrpc has no
+// cancel, so nobody else would).
+void shim_task_conn_closed(int ci);
+
 // The proxy of a task exited with wait status.
 void shim_task_exited(struct task *t, int status);
 

@@ -39,10 +39,23 @@ static struct task *need(struct rp_pb_str id, const struct waiter *w)
   return t;
 }
 
+// The init process of the task named in a request: this shim runs no execs,
+// so any exec id is NOT_FOUND, as a missing task is. NULL after answering.
+static struct task *need_init(struct rp_pb_str id, struct rp_pb_str exec_id, const struct waiter *w)
+{
+  struct task *t = need(id, w);
+  if (t && exec_id.len) {
+    shim_reply_err(w, RP_TTRPC_NOT_FOUND, "exec %.*s not found", (int)(exec_id.len > 255 ? 255 : exec_id.len), exec_id.p);
+    return NULL;
+  }
+  return t;
+}
+
+// A stopped task's pid may belong to a new process by now: skip them.
 struct task *shim_task_by_pid(int pid)
 {
   for (int i = 0; i < SHIM_TASKS; i++)
-    if (shim.t[i].used && shim.t[i].pid == pid) return &shim.t[i];
+    if (shim.t[i].used && shim.t[i].st != T_STOPPED && shim.t[i].pid == pid) return &shim.t[i];
   return NULL;
 }
 
@@ -80,23 +93,38 @@ static int copy_field(char *dst, size_t cap, struct rp_pb_str s, const char *wha
   return -1;
 }
 
+_Static_assert(RP_MOUNT_OPTS >= RP_PB_MOUNT_OPTIONS, "every decoded mount option fits an rp_mount");
+
+// Copy s, NUL-terminated, to the free part of an arena; NULL when it is full.
+static const char *arena_copy(char *arena, size_t cap, size_t *used, struct rp_pb_str s)
+{
+  char *dst = arena + *used;
+  if (rp_pb_str_copy(dst, cap - *used, s)) return NULL;
+  *used += s.len + 1;
+  return dst;
+}
+
+// One mount's strings go to one arena: an overlay lowerdir of many layers is
+// long, but the kernel takes at most a page of options anyway.
 static int mount_rootfs(struct task *t, const struct rp_pb_create_task_request *r, struct rp_err *e)
 {
-  char rootfs[RP_PATH_MAX], buf[RP_MOUNT_OPTS + 3][1024];
+  static char arena[3 * RP_PATH_MAX + 8192];  // static: only touched pages count
+  char rootfs[RP_PATH_MAX];
   rp_path_join(rootfs, sizeof(rootfs), t->bundle, "rootfs");
   for (uint32_t i = 0; i < r->rootfs.n; i++) {
     const struct rp_pb_mount *pm = &r->rootfs.v[i];
-    struct rp_mount m = {buf[0], buf[1], buf[2], {0}, (int)pm->options.n};
-    int bad = rp_pb_str_copy(buf[0], sizeof(buf[0]), pm->type) | rp_pb_str_copy(buf[1], sizeof(buf[1]), pm->source) |
-              rp_pb_str_copy(buf[2], sizeof(buf[2]), pm->target);
-    for (uint32_t k = 0; k < pm->options.n; k++) {
-      bad |= rp_pb_str_copy(buf[3 + k], sizeof(buf[3 + k]), pm->options.v[k]);
-      m.opt[k] = buf[3 + k];
-    }
-    int r2 = bad ? rp_errf(e, EINVAL, "a rootfs mount has a field too long or with a NUL byte")
+    size_t used = 0;
+    struct rp_mount m = {arena_copy(arena, sizeof(arena), &used, pm->type),
+                         arena_copy(arena, sizeof(arena), &used, pm->source),
+                         arena_copy(arena, sizeof(arena), &used, pm->target), {0}, (int)pm->options.n};
+    int bad = !m.type || !m.source || !m.target;
+    for (uint32_t k = 0; k < pm->options.n; k++)
+      bad |= !(m.opt[k] = arena_copy(arena, sizeof(arena), &used, pm->options.v[k]));
+    int r2 = bad ? rp_errf(e, EINVAL, "a rootfs mount is too long or has a NUL byte")
                  : rp_mount_one(rootfs, &m, e);
     if (r2) {
       rp_mount_clear(rootfs);
+      t->mounted = 0;
       return r2;
     }
     t->mounted = 1;
@@ -149,7 +177,7 @@ static void h_create(int ci, const struct rp_ttrpc_call *call, const struct wait
   if (create_task(t, &r, &e)) {
     char rootfs[RP_PATH_MAX];
     rp_path_join(rootfs, sizeof(rootfs), t->bundle, "rootfs");
-    if (t->mounted) rp_mount_clear(rootfs);
+    if (t->mounted) rp_mount_clear(rootfs);  // mounted, then stdio or create failed
     close_stdio(t);
     return reply_rt_err(w, &e);
   }
@@ -165,9 +193,8 @@ static void h_start(int ci, const struct rp_ttrpc_call *call, const struct waite
   struct rp_pb_id_request r;
   struct rp_err e = {0};
   if (decode(ci, call, &rp_pb_start_request_msg, &r) < 0) return;
-  struct task *t = need(r.id, w);
+  struct task *t = need_init(r.id, r.exec_id, w);
   if (!t) return;
-  if (r.exec_id.len) return shim_reply_err(w, RP_TTRPC_NOT_FOUND, "exec %.*s not found", (int)r.exec_id.len, r.exec_id.p);
   if (t->st != T_CREATED)
     return shim_reply_err(w, RP_TTRPC_FAILED_PRECONDITION, "task %s cannot be started: it is %s", t->id,
                           t->st == T_STOPPED ? "stopped" : "already running");
@@ -208,7 +235,7 @@ static void h_state(int ci, const struct rp_ttrpc_call *call, const struct waite
 {
   struct rp_pb_id_request r;
   if (decode(ci, call, &rp_pb_state_request_msg, &r) < 0) return;
-  struct task *t = need(r.id, w);
+  struct task *t = need_init(r.id, r.exec_id, w);
   if (!t) return;
   struct rp_pb_state_response s = {
       .id = rp_pb_cstr(t->id), .bundle = rp_pb_cstr(t->bundle), .pid = (uint32_t)t->pid,
@@ -223,7 +250,7 @@ static void h_kill(int ci, const struct rp_ttrpc_call *call, const struct waiter
   struct rp_pb_kill_request r;
   struct rp_err e = {0};
   if (decode(ci, call, &rp_pb_kill_request_msg, &r) < 0) return;
-  struct task *t = need(r.id, w);
+  struct task *t = need_init(r.id, r.exec_id, w);
   if (!t) return;
   if (t->st == T_STOPPED) return shim_reply_err(w, RP_TTRPC_NOT_FOUND, "process already finished");
   if (r.signal > 64) return shim_reply_err(w, RP_TTRPC_INVALID_ARGUMENT, "invalid signal %u", r.signal);
@@ -256,9 +283,8 @@ static void h_delete(int ci, const struct rp_ttrpc_call *call, const struct wait
   struct rp_err e = {0};
   char rootfs[RP_PATH_MAX];
   if (decode(ci, call, &rp_pb_delete_request_msg, &r) < 0) return;
-  struct task *t = need(r.id, w);
+  struct task *t = need_init(r.id, r.exec_id, w);
   if (!t) return;
-  if (r.exec_id.len) return shim_reply_err(w, RP_TTRPC_NOT_FOUND, "exec %.*s not found", (int)r.exec_id.len, r.exec_id.p);
   if (t->st == T_RUNNING || t->st == T_STARTING)
     return shim_reply_err(w, RP_TTRPC_FAILED_PRECONDITION, "task %s must be stopped before deletion: running", t->id);
   if (rp_rt_delete(&shim.rt, t->id, 1, &e)) return reply_rt_err(w, &e);
@@ -278,11 +304,22 @@ static void h_delete(int ci, const struct rp_ttrpc_call *call, const struct wait
   t->used = 0;
 }
 
+void shim_task_conn_closed(int ci)
+{
+  for (int i = 0; i < SHIM_TASKS; i++) {
+    struct task *t = &shim.t[i];
+    int k = 0;
+    for (int n = 0; n < t->nwait; n++)
+      if (t->wait[n].conn != ci) t->wait[k++] = t->wait[n];
+    t->nwait = k;
+  }
+}
+
 static void h_wait(int ci, const struct rp_ttrpc_call *call, const struct waiter *w)
 {
   struct rp_pb_id_request r;
   if (decode(ci, call, &rp_pb_wait_request_msg, &r) < 0) return;
-  struct task *t = need(r.id, w);
+  struct task *t = need_init(r.id, r.exec_id, w);
   if (!t) return;
   if (t->st == T_STOPPED) {
     struct rp_pb_wait_response resp = {t->exit_status, t->exited_at};
