@@ -203,16 +203,17 @@ static int cmd_run(int argc, char **argv)
   return op.detach ? 0 : wait_container(id, pid, &unheld);
 }
 
+static char state_json[RP_STATE_JSON_MAX];  // one container's state JSON, for state and list
+
 static int cmd_state(int argc, char **argv)
 {
-  static char buf[65536];
   static struct rp_state st;
   const char *id;
   static const struct rp_option none[] = {{0}};
   need_id(parse(argc, argv, none, &id, 1, set_op), "state");
   if (rp_state_read(rt.root, id, &st, &err)) die_err(&err);
-  if (rp_rt_state_json(&st, buf, sizeof(buf), 2) < 0) die(RP_EXIT_FAIL, "state of %s is too large", id);
-  return puts(buf) < 0;
+  if (rp_rt_state_json(&st, state_json, sizeof(state_json), 2) < 0) die(RP_EXIT_FAIL, "state of %s is too large", id);
+  return puts(state_json) < 0;
 }
 
 static int cmd_kill(int argc, char **argv)
@@ -240,12 +241,11 @@ static const struct rp_option format_opts[] = {
 
 static int list_one(const struct rp_state *st, void *arg)
 {
-  static char buf[65536];
   int *n = arg;
   if (op.quiet) return puts(st->id) < 0;
   if (!strcmp(op.format, "json")) {
-    if (rp_rt_state_json(st, buf, sizeof(buf), 0) < 0) return 0;
-    return ((*n)++ && fputs(",", stdout) < 0) || fputs(buf, stdout) < 0;
+    if (rp_rt_state_json(st, state_json, sizeof(state_json), 0) < 0) return 0;
+    return ((*n)++ && fputs(",", stdout) < 0) || fputs(state_json, stdout) < 0;
   }
   enum rp_status s = rp_state_status(st);
   return outf("%-20s %-8d %-9s %-16s %-30s %s\n", st->id, s == RP_ST_STOPPED ? 0 : st->pid,
@@ -338,6 +338,7 @@ static const struct {
 
 static void global(int id, const char *arg)
 {
+  char canon[RP_PATH_MAX];
   int level;
   switch (id) {
   case O_ROOT:
@@ -348,6 +349,9 @@ static void global(int id, const char *arg)
       if (!getcwd(cwd, sizeof(cwd)) || rp_path_join(rt.root, sizeof(rt.root), cwd, arg))
         die(RP_EXIT_FAIL, "--root %s: cannot make it absolute", arg);
     }
+    // One spelling per directory: claims and staged firmware are named after it.
+    if (rp_path_canon(rt.root, canon, sizeof(canon)) || rp_strlcpy(rt.root, canon, sizeof(rt.root)))
+      die(RP_EXIT_FAIL, "--root %s: cannot resolve it", arg);
     break;
   case O_LOG:
     if (rp_log_open(arg, &err)) die_err(&err);

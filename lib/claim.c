@@ -6,6 +6,7 @@
 #include "num.h"
 #include "path.h"
 #include "proc.h"
+#include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,7 @@ static int claim_path(const char *dev, char *buf, size_t cap)
   return rp_path(buf, cap, "run/rprocbox/claims/%s", dev);
 }
 
-int rp_claim_lock(struct rp_err *e)
+int rp_claim_lock_open(struct rp_err *e)
 {
   char dir[RP_PATH_MAX], lock[RP_PATH_MAX];
   if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_path_join(lock, sizeof(lock), dir, ".lock"))
@@ -26,14 +27,23 @@ int rp_claim_lock(struct rp_err *e)
   int r = rp_fs_mkdir_p(dir, 0700, e);
   if (r) return r;
   int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return rp_errf(e, errno, "cannot open %s: %s", lock, strerror(errno));
-  while (flock(fd, LOCK_EX) < 0) {
-    if (errno == EINTR) continue;
-    int err = errno;
-    close(fd);
-    return rp_errf(e, err, "cannot lock %s: %s", lock, strerror(err));
-  }
-  return fd;
+  return fd < 0 ? rp_errf(e, errno, "cannot open %s: %s", lock, strerror(errno)) : fd;
+}
+
+int rp_claim_lock_hold(int fd, int on, struct rp_err *e)
+{
+  while (flock(fd, on ? LOCK_EX : LOCK_UN) < 0)
+    if (errno != EINTR) return rp_errf(e, errno, "cannot lock the processor claims: %s", strerror(errno));
+  return 0;
+}
+
+int rp_claim_lock(struct rp_err *e)
+{
+  int fd = rp_claim_lock_open(e);
+  if (fd < 0) return fd;
+  int r = rp_claim_lock_hold(fd, 1, e);
+  if (r) close(fd);
+  return r ? r : fd;
 }
 
 void rp_claim_unlock(int fd)
@@ -95,16 +105,20 @@ int rp_claim_put(const char *dev, const struct rp_claim *c, struct rp_err *e)
   return rp_fs_write_atomic(p, buf, strlen(buf), 0600, e);
 }
 
-int rp_claim_drop(const char *dev, const char *id, struct rp_err *e)
+int rp_claim_drop(const char *dev, const char *statedir, struct rp_err *e)
 {
   struct rp_claim c;
   char p[RP_PATH_MAX];
+  int lock = rp_claim_lock(e);
+  if (lock < 0) return lock;
   int r = rp_claim_get(dev, &c, e);
-  if (r <= 0) return r;
-  if (strcmp(c.id, id)) return 0;
-  if (claim_path(dev, p, sizeof(p))) return rp_errf(e, ENAMETOOLONG, "claims path too long");
-  if (unlink(p) && errno != ENOENT) return rp_errf(e, errno, "cannot remove %s: %s", p, strerror(errno));
-  return 0;
+  if (r > 0 && !strcmp(c.statedir, statedir)) {
+    r = 0;
+    if (claim_path(dev, p, sizeof(p))) r = rp_errf(e, ENAMETOOLONG, "claims path too long");
+    else if (unlink(p) && errno != ENOENT) r = rp_errf(e, errno, "cannot remove %s: %s", p, strerror(errno));
+  }
+  rp_claim_unlock(lock);
+  return r < 0 ? r : 0;
 }
 
 int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err *e)
@@ -113,17 +127,19 @@ int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err 
   return r <= 0 ? r : rp_claim_live(c);
 }
 
-int rp_claim_names_key(const char *key)
+int rp_claim_names_owner(const char *name)
 {
-  char dir[RP_PATH_MAX];
+  char dir[RP_PATH_MAX], owner[RP_PATH_MAX], want[RP_PATH_MAX];
   struct rp_claim c;
   struct rp_dir d;
   int named = 0;
-  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_dir_open(&d, AT_FDCWD, dir)) return 1;
+  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_dir_open(&d, AT_FDCWD, dir) ||
+      rp_fmt(want, sizeof(want), "remoteproc-runtime/%s", name))
+    return 1;
   for (const char *n; !named && (n = rp_dir_next(&d));) {
     if (n[0] == '.') continue;  // the lock, and temporary files of a write
     int r = rp_claim_get(n, &c, NULL);
-    named = r < 0 || (r > 0 && !strcmp(rp_path_base(c.statedir), key));
+    named = r < 0 || (r > 0 && (rp_state_owner(c.statedir, owner, sizeof(owner)) || !strcmp(owner, want)));
   }
   rp_dir_close(&d);
   return named;

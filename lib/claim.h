@@ -25,6 +25,13 @@ struct rp_claim {
 int rp_claim_lock(struct rp_err *e);
 void rp_claim_unlock(int fd);
 
+// The lock file, open but not locked, for a process that will not see the
+// claims directory later (the proxy, once its root has moved); then take
+// (on 1) and release (on 0) the lock through it. flock locks belong to the
+// open file: never hold two of them in one process, they exclude each other.
+int rp_claim_lock_open(struct rp_err *e);
+int rp_claim_lock_hold(int fd, int on, struct rp_err *e);
+
 // Read the claim on dev: 1 found, 0 none, negative on error.
 int rp_claim_get(const char *dev, struct rp_claim *c, struct rp_err *e);
 
@@ -34,14 +41,16 @@ int rp_claim_live(const struct rp_claim *c);
 // Write (replace) the claim on dev. Hold the lock.
 int rp_claim_put(const char *dev, const struct rp_claim *c, struct rp_err *e);
 
-// Remove the claim on dev if id holds it. Hold the lock.
-int rp_claim_drop(const char *dev, const char *id, struct rp_err *e);
+// Remove the claim on dev if the container whose state directory is
+// statedir holds it (an id may be used under two roots). Takes the lock.
+int rp_claim_drop(const char *dev, const char *statedir, struct rp_err *e);
 
 // 1 when a live container holds p (c filled), 0 when free.
 int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err *e);
 
-// 1 when some claim (live or stale) names a state directory whose last
-// element is key, or when that cannot be told; 0 when none does. Hold the lock.
-int rp_claim_names_key(const char *key);
+// 1 when some claim (live or stale) names a container that stages firmware
+// as remoteproc-runtime/<name> (rp_state_owner), or when that cannot be
+// told; 0 when none does. Hold the lock.
+int rp_claim_names_owner(const char *name);
 
 #endif

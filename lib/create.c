@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,7 +41,6 @@ static struct rp_spec spec;  // large; one create at a time per process
 static struct rp_rproc all_procs[RP_RPROC_MAX];
 
 struct job {
-  int has_rsc;  // the firmware has a .resource_table
   const struct rp_rt *rt;
   const struct rp_create *o;
   struct rp_state st;
@@ -94,7 +94,7 @@ static int check_firmware(struct job *j)
     if ((unsigned char)*c < 0x20) return rp_errf(j->e, EINVAL, "firmware file name has control characters");
   rp_log(RP_LOG_INFO, "firmware %s: ELF%d %s, %d loadable segment(s)", spec.fw, elf.cls,
          rp_elf_machine_name(elf.machine, m, sizeof(m)), elf.nload);
-  j->has_rsc = elf.has_rsc;
+  j->st.rsc = elf.has_rsc;
   if (!elf.has_rsc)
     rp_log(RP_LOG_WARN, "firmware %s has no .resource_table section: the kernel gets no trace "
            "buffer from it, so there will be no firmware log", spec.fw);
@@ -119,22 +119,44 @@ static int pick_log(struct job *j)
   if (j->logfd < 0) return rp_errf(j->e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
   if (fstat(j->logfd, &st) || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
     return rp_errf(j->e, EINVAL, "firmware log %s is not a terminal or FIFO", path);
+  // A FIFO read by its only reader ends each time its writers go (read gives
+  // 0 until one comes back): held open for writing too, it never ends, and
+  // a writer may come and go at any time.
+  if (S_ISFIFO(st.st_mode)) {
+    char self[64];
+    rp_fmt(self, sizeof(self), "/proc/self/fd/%d", j->logfd);
+    int rw = open(self, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (rw < 0) return rp_errf(j->e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
+    close(j->logfd);
+    j->logfd = rw;
+  }
   rp_strlcpy(j->st.log, l, sizeof(j->st.log));
   return 0;
+}
+
+// The realpath of directory path into field (of size cap): 0 or an errno.
+static int real_dir(const char *path, char *field, size_t cap)
+{
+  char real[RP_PATH_MAX];
+  struct stat st;
+  if (!realpath(path, real)) return errno;
+  if (stat(real, &st) || !S_ISDIR(st.st_mode)) return ENOTDIR;
+  return rp_strlcpy(field, real, cap) ? ENAMETOOLONG : 0;
 }
 
 static int paths(struct job *j)
 {
   char root[RP_PATH_MAX];
-  if (!realpath(j->o->bundle, j->st.bundle))
-    return rp_errf(j->e, errno, "bundle %s: %s", j->o->bundle, strerror(errno));
+  int err = real_dir(j->o->bundle, j->st.bundle, sizeof(j->st.bundle));
+  if (err == ENAMETOOLONG)
+    return rp_errf(j->e, err, "the bundle's path is longer than %zu bytes", sizeof(j->st.bundle) - 1);
+  if (err) return rp_errf(j->e, err, "bundle %s: %s", j->o->bundle, strerror(err));
   if (spec.root[0] == '/') rp_strlcpy(root, spec.root, sizeof(root));
   else if (rp_path_join(root, sizeof(root), j->st.bundle, spec.root)) return rp_errf(j->e, ENAMETOOLONG, "root path too long");
-  char *real = realpath(root, j->st.rootfs);
-  struct stat st;
-  if (!real || stat(j->st.rootfs, &st) || !S_ISDIR(st.st_mode))
-    return rp_errf(j->e, errno ? errno : ENOTDIR, "container root %s is not a directory", root);
-  return 0;
+  err = real_dir(root, j->st.rootfs, sizeof(j->st.rootfs));
+  if (err == ENAMETOOLONG)
+    return rp_errf(j->e, err, "the container root's path is longer than %zu bytes", sizeof(j->st.rootfs) - 1);
+  return err ? rp_errf(j->e, err, "container root %s is not a directory", root) : 0;
 }
 
 // Make the state directory; replace one left by a create that died.
@@ -164,7 +186,7 @@ static int make_dir(struct job *j)
     int stale = (rd == -ENOENT) || (!rd && !strcmp(old.phase, "creating") &&
                                     rp_state_status(&old) == RP_ST_STOPPED);
     if (!stale) break;
-    if (!rd && old.proc_dev[0]) rp_claim_drop(old.proc_dev, old.id, NULL);
+    if (!rd && old.proc_dev[0]) rp_claim_drop(old.proc_dev, old.dir, NULL);
     rp_fs_rmtree(j->st.dir, NULL);
   }
   if (lock >= 0) close(lock);
@@ -177,16 +199,16 @@ static int claim(struct job *j)
   char fw[RP_FW_NAME_MAX] = "";
   int lock = rp_claim_lock(j->e), r = 0;
   if (lock < 0) return lock;
-  int had = rp_claim_get(j->proc.dev, &c, NULL) > 0 && strcmp(c.id, j->st.id);
+  int had = rp_claim_get(j->proc.dev, &c, NULL) > 0 && strcmp(c.statedir, j->st.dir);
   int held = had && rp_claim_live(&c);
   int s = rp_rproc_state(&j->proc, j->e);
   rp_rproc_read(&j->proc, "firmware", fw, sizeof(fw), NULL);
   // A holder that has just died (kill KILL, until it or the guardian stops
-  // the processor) still runs the firmware it staged, remoteproc-runtime/
-  // <key>/ (rp_rt_stage_owner): its container's, not of unknown origin.
-  char mine[RP_PATH_MAX];
-  if (had && !held && s >= 0 && s != RP_RS_OFFLINE &&
-      !rp_fmt(mine, sizeof(mine), "remoteproc-runtime/%s/", rp_path_base(c.statedir)))
+  // the processor) still runs the firmware it staged, <owner>/<file>
+  // (rp_state_owner): its container's, not of unknown origin.
+  char owner[RP_PATH_MAX], mine[RP_PATH_MAX];
+  if (had && !held && s >= 0 && s != RP_RS_OFFLINE && !rp_state_owner(c.statedir, owner, sizeof(owner)) &&
+      !rp_fmt(mine, sizeof(mine), "%s/", owner))
     held = !strncmp(fw, mine, strlen(mine));
   if (held)
     r = rp_errf(j->e, EBUSY, "processor %s is in use by container %s", j->proc.name, c.id);
@@ -204,8 +226,8 @@ static int claim(struct job *j)
   }
   // Firmware staged by containers that no claim names any more (their
   // state and claim went with /run at a reboot) would stay in the firmware
-  // directory for good: drop it (staged names: rp_rt_stage_owner).
-  if (!r) rp_stage_sweep("remoteproc-runtime", rp_claim_names_key);
+  // directory for good: drop it (staged names: rp_state_owner).
+  if (!r) rp_stage_sweep("remoteproc-runtime", rp_claim_names_owner);
   rp_claim_unlock(lock);
   return r;
 }
@@ -231,9 +253,10 @@ static void keep_fds(int *fds, int n)
   rp_proc_close_from(3 + n);
 }
 
-static void stdio_for_proxy(struct job *j)
+// The proxy's stdio; out: its own stdout (own_stdout), or -1.
+static void stdio_for_proxy(struct job *j, int out)
 {
-  int io[3] = {j->o->stdio[0], j->o->stdio[1], j->o->stdio[2]};
+  int io[3] = {j->o->stdio[0], out >= 0 ? out : j->o->stdio[1], j->o->stdio[2]};
   if (j->console >= 0) {
     setsid();
     ioctl(j->console, TIOCSCTTY, 0);
@@ -243,15 +266,33 @@ static void stdio_for_proxy(struct job *j)
     if (io[i] >= 0 && io[i] != i) dup2(io[i], i);
 }
 
+// The proxy makes its stdout non-blocking (proxy.c setup_out), a flag of
+// the open file: a FIFO or terminal the caller shares (a shell's tty, a
+// parent's pipe) is opened again, as the proxy's own. -1 when it cannot be.
+static int own_stdout(const struct job *j)
+{
+  struct stat st;
+  char self[64];
+  int fd = j->o->stdio[1] >= 0 ? j->o->stdio[1] : 1;
+  if (j->console >= 0 || fstat(fd, &st) || !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) return -1;
+  rp_fmt(self, sizeof(self), "/proc/self/fd/%d", fd);
+  return open(self, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);  // no reader: ENXIO
+}
+
 // Long-lived children leave the caller's directory: holding it would keep
 // its filesystem busy (umount: target is busy) for the container's life.
 // Every path they use later is absolute or a descriptor.
 static void leave_cwd(void) { (void)!chdir("/"); }
 
-// What a long-lived child keeps of the job, copied out before the rest of
-// the parent's working memory is given back.
+// All a long-lived child uses once the parent's working memory is given
+// back (drop_parent_memory): static, so it does not matter where on the
+// stack the compiler put the child's locals.
 static struct {
-  char id[RP_ID_MAX + 1], dir[sizeof(((struct rp_state *)0)->dir)];
+  char id[RP_ID_MAX + 1], dir[sizeof(((struct rp_state *)0)->dir)], dev[24];
+  struct rp_proxy_cfg cfg;
+  char *title;
+  size_t title_cap;
+  int fds[6];
 } kept;
 
 // The proxy and the guardian live as long as the container: they must not
@@ -260,7 +301,9 @@ static struct {
 static void drop_parent_memory(struct job *j, const void *frame)
 {
   void (*hook)(void) = j->rt->child_hook;
-  rp_proc_forget_callers(frame, j->rt->title);
+  kept.title = j->rt->title;
+  kept.title_cap = j->rt->title_cap;
+  rp_proc_forget_callers(frame, kept.title);
   rp_proc_forget(&spec, sizeof(spec));
   rp_proc_forget(all_procs, sizeof(all_procs));
   rp_proc_forget(j, sizeof(*j));
@@ -269,37 +312,75 @@ static void drop_parent_memory(struct job *j, const void *frame)
   rp_proc_trim_stack();
 }
 
-static _Noreturn void proxy_child(struct job *j, int sync, int death)
+// Pipe and socket ends a child gets: the proxy's commit socket, the
+// guardian's death pipe, the claims lock file, the proxy's own stdout.
+struct ends {
+  int sync, death, claims, out;
+};
+
+static _Noreturn void proxy_child(struct job *j, const struct ends *x)
 {
-  int fds[5] = {j->ctl, sync, j->dirfd, death, j->logfd};
+  int anchor = 0, *fds = kept.fds;
   leave_cwd();
-  stdio_for_proxy(j);
-  keep_fds(fds, 5);
+  stdio_for_proxy(j, x->out);
+  fds[0] = j->ctl, fds[1] = x->sync, fds[2] = j->dirfd, fds[3] = x->death, fds[4] = j->logfd, fds[5] = x->claims;
+  keep_fds(fds, 6);
   rp_strlcpy(kept.id, j->st.id, sizeof(kept.id));
-  struct rp_proxy_cfg c = {.id = kept.id, .sandbox = j->st.sandbox, .proc = j->proc,
-                           .ctl = fds[0], .sync = fds[1], .statedir = fds[2], .logfd = fds[4],
-                           .trace = !strcmp(j->st.log, "trace"), .has_rsc = j->has_rsc,
-                           .title = j->rt->title,
-                           .title_cap = j->rt->title_cap};
-  drop_parent_memory(j, &c);
-  _exit(rp_proxy_run(&c));
+  kept.cfg = (struct rp_proxy_cfg){.id = kept.id, .sandbox = j->st.sandbox, .proc = j->proc, .ctl = fds[0],
+                                   .sync = fds[1], .statedir = fds[2], .logfd = fds[4], .claims = fds[5],
+                                   .own_out = x->out >= 0 || j->console >= 0,
+                                   .trace = !strcmp(j->st.log, "trace"), .has_rsc = j->st.rsc};
+  drop_parent_memory(j, &anchor);
+  kept.cfg.title = kept.title, kept.cfg.title_cap = kept.title_cap;
+  _exit(rp_proxy_run(&kept.cfg));
 }
 
 static _Noreturn void guard_child(struct job *j, int death_rd)
 {
-  int fds[1] = {death_rd}, null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  int anchor = 0, null = open("/dev/null", O_RDWR | O_CLOEXEC);
   // It prints nothing, and the caller's stdio must not stay open through it:
   // a caller reading create's output to EOF (go-runc with a terminal) would
   // wait for the container's end, and pipes would outlive the proxy.
   for (int i = 0; i < 3 && null >= 0; i++) dup2(null, i);
   leave_cwd();
-  keep_fds(fds, 1);
-  char dev[sizeof(j->proc.dev)], *title = j->rt->title;
-  size_t cap = j->rt->title_cap;
+  kept.fds[0] = death_rd;
+  keep_fds(kept.fds, 1);
   rp_strlcpy(kept.dir, j->st.dir, sizeof(kept.dir));
-  rp_strlcpy(dev, j->proc.dev, sizeof(dev));
-  drop_parent_memory(j, dev);
-  _exit(rp_guard_run(fds[0], kept.dir, dev, title, cap));
+  rp_strlcpy(kept.dev, j->proc.dev, sizeof(kept.dev));
+  drop_parent_memory(j, &anchor);
+  _exit(rp_guard_run(kept.fds[0], kept.dir, kept.dev, kept.title, kept.title_cap));
+}
+
+// The firmware area, made if need be, for the proxy's small root (ns.h).
+static const char *fw_area(char *buf, size_t cap)
+{
+  char fw[RP_PATH_MAX];
+  if (rp_rproc_fwdir(fw, sizeof(fw), NULL, 0, NULL) || rp_path_join(buf, cap, fw, "remoteproc-runtime") ||
+      rp_fs_mkdir_p(buf, 0755, NULL))
+    return NULL;
+  return buf;
+}
+
+// In the container's namespaces, with a root of its own when it has a
+// mount namespace of its own; then fork the proxy. Returns its pid, or -1
+// with the reason in e.
+static pid_t enter_and_fork(struct job *j, struct ends *x, struct rp_err *e)
+{
+  char area[RP_PATH_MAX];
+  const char *fw = j->st.sandbox ? NULL : fw_area(area, sizeof(area));
+  int skipped;
+  x->claims = rp_claim_lock_open(NULL);  // host paths: before the namespaces
+  x->out = own_stdout(j);
+  if (rp_ns_enter(&spec, &skipped, e)) return -1;
+  if (skipped) rp_log(RP_LOG_WARN, "container %s: user and time namespaces are not used: the proxy "
+                      "must write the host's sysfs", j->st.id);
+  // A failure here leaves the proxy with the copy of every mount: it
+  // works, it only pins them.
+  if (rp_ns_new(&spec, CLONE_NEWNS)) rp_ns_keep_only_sys(j->st.dir, fw, NULL);
+  pid_t pid = fork();
+  if (pid == 0) proxy_child(j, x);
+  if (pid < 0) rp_errf(e, errno, "cannot fork the proxy: %s", strerror(errno));
+  return pid;
 }
 
 // P1: the guardian first (host namespaces), then the proxy in the
@@ -309,7 +390,8 @@ static _Noreturn void first_child(struct job *j, int sync, int rep)
 {
   struct report r = {0};
   struct rp_err e = {0};
-  int death[2], skipped;
+  struct ends x = {.sync = sync};
+  int death[2];
   if (pipe(death)) _exit(1);
   if (!j->st.sandbox && !j->o->no_guardian) {
     pid_t g = fork();
@@ -319,28 +401,28 @@ static _Noreturn void first_child(struct job *j, int sync, int rep)
     }
   }
   close(death[0]);
-  if (rp_ns_enter(&spec, &skipped, &e) || rp_ns_pid(&spec, &e) < 0) {
-    rp_strlcpy(r.msg, e.msg, sizeof(r.msg));
-  } else {
-    // A failure here leaves the proxy with the copy of every mount: it
-    // works, it only pins them.
-    if (rp_ns_new(&spec, CLONE_NEWNS)) rp_ns_keep_only_sys(j->st.dir, &e);
-    r.pid = fork();
-    if (r.pid == 0) proxy_child(j, sync, death[1]);
-    if (r.pid < 0) rp_fmt(r.msg, sizeof(r.msg), "cannot fork the proxy: %s", strerror(errno));
-  }
+  x.death = death[1];
+  r.pid = enter_and_fork(j, &x, &e);
+  if (r.pid < 0) rp_strlcpy(r.msg, e.msg, sizeof(r.msg));
   (void)!write(rep, &r, sizeof(r));
   _exit(0);
 }
 
 static int spawn(struct job *j, int *sync_wr)
 {
-  int sync[2], rep[2];
+  int sync[2], rep[2] = {-1, -1};
   struct report r = {0};
-  if (pipe2(sync, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
-    return rp_errf(j->e, errno, "cannot create a pipe: %s", strerror(errno));
-  pid_t p1 = fork();
-  if (p1 < 0) return rp_errf(j->e, errno, "cannot fork: %s", strerror(errno));
+  // A socket, so that create's commit to a proxy that died is an error,
+  // not a SIGPIPE (send MSG_NOSIGNAL).
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync))
+    return rp_errf(j->e, errno, "cannot create a socket pair: %s", strerror(errno));
+  pid_t p1 = pipe2(rep, O_CLOEXEC) ? -1 : fork();
+  if (p1 < 0) {
+    int err = errno;
+    close(sync[0]), close(sync[1]);
+    if (rep[0] >= 0) close(rep[0]), close(rep[1]);
+    return rp_errf(j->e, err, "cannot start the container's process: %s", strerror(err));
+  }
   if (p1 == 0) {
     close(sync[1]), close(rep[0]), close(j->lock);
     first_child(j, sync[0], rep[1]);
@@ -359,13 +441,7 @@ static int spawn(struct job *j, int *sync_wr)
   return 0;
 }
 
-static int hooks(struct job *j, enum rp_hook_kind k)
-{
-  char json[16384];
-  if (!spec.nhook[k]) return 0;
-  if (rp_rt_state_json(&j->st, json, sizeof(json), 0) < 0) return rp_errf(j->e, E2BIG, "state too large for hooks");
-  return rp_hooks_run(&spec, k, json, j->e);
-}
+static int hooks(struct job *j, enum rp_hook_kind k) { return rp_rt_hooks(&j->st, &spec, k, j->e); }
 
 static int write_pid_file(struct job *j)
 {
@@ -428,11 +504,7 @@ static int setup(struct job *j)
 static void abandon(struct job *j)
 {
   if (j->st.pid > 0) kill(j->st.pid, SIGKILL);
-  if (j->claimed) {
-    int lock = rp_claim_lock(NULL);
-    rp_claim_drop(j->proc.dev, j->st.id, NULL);
-    rp_claim_unlock(lock);
-  }
+  if (j->claimed) rp_claim_drop(j->proc.dev, j->st.dir, NULL);
   rp_fs_rmtree(j->st.dir, NULL);
 }
 
@@ -469,7 +541,7 @@ int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, st
   }
   if (!r) rp_fault("after-created");
   if (!r) r = write_pid_file(&j);
-  if (!r && write(sync, "C", 1) != 1) r = rp_errf(e, EIO, "the container's process died during create");
+  if (!r && send(sync, "C", 1, MSG_NOSIGNAL) != 1) r = rp_errf(e, EIO, "the container's process died during create");
   if (!r) rp_fault("after-commit");
   if (sync >= 0) close(sync);
   if (r) abandon(&j);

@@ -13,44 +13,63 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int join(const struct rp_ns *ns, struct rp_err *e)
+static int skip(const struct rp_ns *ns) { return ns->type == CLONE_NEWUSER || ns->type == 0x80; }
+
+// Every path is opened before any is joined: once in another mount
+// namespace, the next path would name a file of that namespace.
+static int open_all(const struct rp_spec *s, int *fd, struct rp_err *e)
 {
-  int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return rp_errf(e, errno, "cannot open namespace %s: %s", ns->path, strerror(errno));
-  int r = setns(fd, ns->type);
-  int err = errno;
-  close(fd);
-  return r ? rp_errf(e, err, "cannot join namespace %s: %s", ns->path, strerror(err)) : 0;
+  for (int i = 0; i < s->nns; i++) {
+    const struct rp_ns *ns = &s->ns[i];
+    if (!ns->path || skip(ns)) continue;
+    if ((fd[i] = open(ns->path, O_RDONLY | O_CLOEXEC)) < 0)
+      return rp_errf(e, errno, "cannot open namespace %s: %s", ns->path, strerror(errno));
+  }
+  return 0;
 }
 
-int rp_ns_enter(const struct rp_spec *s, int *skipped, struct rp_err *e)
+static int enter(const struct rp_spec *s, const int *fd, int *skipped, struct rp_err *e)
 {
-  *skipped = 0;
   for (int i = 0; i < s->nns; i++) {
     const struct rp_ns *ns = &s->ns[i];
     if (ns->type == CLONE_NEWPID) continue;
-    if (ns->type == CLONE_NEWUSER || ns->type == 0x80) {  // user, time: see ns.h
+    if (skip(ns)) {  // user, time: see ns.h
       *skipped |= ns->type;
       continue;
     }
-    int r = ns->path ? join(ns, e) : unshare(ns->type) ? rp_errf(e, errno, "cannot create a namespace: %s", strerror(errno)) : 0;
-    if (r) return r;
+    if (ns->path && setns(fd[i], ns->type))
+      return rp_errf(e, errno, "cannot join namespace %s: %s", ns->path, strerror(errno));
+    if (!ns->path && unshare(ns->type)) return rp_errf(e, errno, "cannot create a namespace: %s", strerror(errno));
     // A fresh mount namespace follows the host's mounts and never pins them.
     if (ns->type == CLONE_NEWNS && !ns->path) mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
   }
   return 0;
 }
 
-int rp_ns_pid(const struct rp_spec *s, struct rp_err *e)
+// The pid namespace applies to the next fork only: joined or made last.
+static int enter_pid(const struct rp_spec *s, const int *fd, struct rp_err *e)
 {
   for (int i = 0; i < s->nns; i++) {
     const struct rp_ns *ns = &s->ns[i];
     if (ns->type != CLONE_NEWPID) continue;
-    if (ns->path) return join(ns, e);
-    if (unshare(CLONE_NEWPID)) return rp_errf(e, errno, "cannot create a pid namespace: %s", strerror(errno));
-    return 1;
+    if (ns->path && setns(fd[i], CLONE_NEWPID))
+      return rp_errf(e, errno, "cannot join namespace %s: %s", ns->path, strerror(errno));
+    if (!ns->path && unshare(CLONE_NEWPID)) return rp_errf(e, errno, "cannot create a pid namespace: %s", strerror(errno));
   }
   return 0;
+}
+
+int rp_ns_enter(const struct rp_spec *s, int *skipped, struct rp_err *e)
+{
+  int fd[RP_SPEC_NS];
+  *skipped = 0;
+  for (int i = 0; i < RP_SPEC_NS; i++) fd[i] = -1;
+  int r = open_all(s, fd, e);
+  if (!r) r = enter(s, fd, skipped, e);
+  if (!r) r = enter_pid(s, fd, e);
+  for (int i = 0; i < s->nns; i++)
+    if (fd[i] >= 0) close(fd[i]);
+  return r;
 }
 
 int rp_ns_new(const struct rp_spec *s, int flag)
@@ -60,16 +79,28 @@ int rp_ns_new(const struct rp_spec *s, int flag)
   return 0;
 }
 
-int rp_ns_keep_only_sys(const char *scratch, struct rp_err *e)
+// Bind the host's path at the same path under scratch (read-only: ro).
+static int bind_same(const char *scratch, const char *path, int ro, struct rp_err *e)
 {
-  char sys[RP_PATH_MAX], inner[RP_PATH_MAX], old[RP_PATH_MAX];
-  if (rp_path(sys, sizeof(sys), "sys") || rp_path_join(inner, sizeof(inner), scratch, sys) ||
-      rp_path_join(old, sizeof(old), scratch, ".old"))
+  char inner[RP_PATH_MAX];
+  if (rp_path_join(inner, sizeof(inner), scratch, path)) return rp_errf(e, ENAMETOOLONG, "path too long");
+  int r = rp_fs_mkdir_p(inner, 0755, e);
+  if (!r && mount(path, inner, NULL, MS_BIND | MS_REC, NULL))
+    r = rp_errf(e, errno, "cannot bind %s: %s", path, strerror(errno));
+  if (!r && ro && mount(NULL, inner, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+    r = rp_errf(e, errno, "cannot make %s read-only: %s", path, strerror(errno));
+  return r;
+}
+
+int rp_ns_keep_only_sys(const char *scratch, const char *fw_area, struct rp_err *e)
+{
+  char sys[RP_PATH_MAX], old[RP_PATH_MAX];
+  if (rp_path(sys, sizeof(sys), "sys") || rp_path_join(old, sizeof(old), scratch, ".old"))
     return rp_errf(e, ENAMETOOLONG, "path too long");
   if (mount("rprocbox", scratch, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=0755"))
     return rp_errf(e, errno, "cannot mount a tmpfs: %s", strerror(errno));
-  int r = rp_fs_mkdir_p(inner, 0755, e);
-  if (!r && mount(sys, inner, NULL, MS_BIND | MS_REC, NULL)) r = rp_errf(e, errno, "cannot bind %s: %s", sys, strerror(errno));
+  int r = bind_same(scratch, sys, 0, e);
+  if (!r && fw_area) r = bind_same(scratch, fw_area, 1, e);
   if (!r && mkdir(old, 0700)) r = rp_errf(e, errno, "cannot make %s: %s", old, strerror(errno));
   if (!r && syscall(SYS_pivot_root, scratch, old)) r = rp_errf(e, errno, "cannot pivot_root: %s", strerror(errno));
   if (r) {

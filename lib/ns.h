@@ -11,22 +11,23 @@
 #include "err.h"
 #include "spec.h"
 
-// Join (path) or create every namespace in s except pid and user.
-// *skipped gets the CLONE_NEW* flags that were not applied.
+// Join (path) or create every namespace in s but user and time; the pid
+// namespace, last, applies to the children forked next. Every path is
+// opened before any is joined. *skipped gets the CLONE_NEW* flags that
+// were not applied.
 int rp_ns_enter(const struct rp_spec *s, int *skipped, struct rp_err *e);
 
 // 1 when s asks for a NEW namespace of type flag (no path to join).
 int rp_ns_new(const struct rp_spec *s, int flag);
 
 // In a mount namespace of our own: make the root a small tmpfs (mounted on
-// scratch, a directory we own) holding only $RPROC_ROOT/sys, bound at the
-// same path. The proxy needs nothing else, and a copy of every host mount
-// would keep them (a removed USB stick, other containers' layers) pinned
-// for as long as the firmware runs.
-int rp_ns_keep_only_sys(const char *scratch, struct rp_err *e);
-
-// Prepare the pid namespace for the next fork: join its path or unshare.
-// Returns 0 when s asks for none.
-int rp_ns_pid(const struct rp_spec *s, struct rp_err *e);
+// scratch, a directory we own) holding only $RPROC_ROOT/sys and, read-only,
+// the firmware area fw_area (or NULL), each bound at the same path. The
+// proxy needs nothing else, and a copy of every host mount would keep them
+// (a removed USB stick, other containers' layers) pinned for as long as
+// the firmware runs. The firmware area is there for kernels before 5.7,
+// whose loader looks for the file in the root of the process that writes
+// "start"; later ones look in init's.
+int rp_ns_keep_only_sys(const char *scratch, const char *fw_area, struct rp_err *e);
 
 #endif

@@ -1,6 +1,7 @@
 // path.c - the RPROC_ROOT prefix and bounded path building
 
 #include "path.h"
+#include "err.h"
 #include "fmt.h"
 
 #include <errno.h>
@@ -73,4 +74,47 @@ int rp_path_safe_rel(const char *name)
     if (*c == '/' && !*++c) return 0;
   }
   return 1;
+}
+
+// Append the components of rest to out (which holds an existing, resolved
+// directory): empty and "." components go, ".." takes one back.
+static int append_rest(char *out, size_t cap, const char *rest)
+{
+  size_t len = strlen(out);
+  while (*rest) {
+    size_t m = strcspn(rest, "/");
+    if (m == 2 && !strncmp(rest, "..", 2)) {
+      char *s = strrchr(out, '/');
+      len = s && s != out ? (size_t)(s - out) : 1;
+      out[len] = 0;
+    } else if (m && !(m == 1 && *rest == '.')) {
+      int slash = out[len - 1] != '/';
+      if (len + (size_t)slash + m + 1 > cap) return -ENAMETOOLONG;
+      if (slash) out[len++] = '/';
+      memcpy(out + len, rest, m);
+      out[len += m] = 0;
+    }
+    rest += m + (rest[m] == '/');
+  }
+  return 0;
+}
+
+int rp_path_canon(const char *in, char *out, size_t cap)
+{
+  char head[RP_PATH_MAX], real[RP_PATH_MAX];
+  size_t n = strlen(in);
+  if (in[0] != '/' || n >= sizeof(head)) return -EINVAL;
+  memcpy(head, in, n + 1);
+  while (!realpath(head, real)) {  // the longest part that exists is resolved
+    char *s = strrchr(head, '/');
+    if (errno != ENOENT && errno != ENOTDIR) return -errno;
+    if (!s || s == head) {
+      head[1] = 0;
+      rp_strlcpy(real, "/", sizeof(real));
+      break;
+    }
+    *s = 0;
+  }
+  if (rp_strlcpy(out, real, cap)) return -ENAMETOOLONG;
+  return append_rest(out, cap, in + strlen(head));
 }

@@ -24,6 +24,11 @@ int rp_path_join(char *buf, size_t cap, const char *dir, const char *name);
 // not absolute, no "." or ".." component, no empty component.
 int rp_path_safe_rel(const char *name);
 
+// The absolute path in, with symbolic links, ".", ".." and repeated slashes
+// resolved in the part that exists and cleaned lexically in the rest, so
+// one directory has one spelling. 0, -EINVAL (not absolute) or -errno.
+int rp_path_canon(const char *in, char *out, size_t cap);
+
 // Pointer to the last component of path (after the last slash).
 const char *rp_path_base(const char *path);
 

@@ -7,9 +7,9 @@
 #include "fmt.h"
 #include "claim.h"
 #include "fs.h"
-#include "json.h"
 #include "path.h"
 #include "proc.h"
+#include "state.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,9 +33,11 @@ struct px {
   int had_trace;             // trace0 existed while running
   int fd_state, fd_fw;       // sysfs attributes kept open for polling
   long unsure_since;         // when a possible kernel recovery began, or 0
+  long trace_next;           // no trace0: when to look for it again
   struct rp_trace trace;
   char out[8192];            // log text waiting for a slow reader
   size_t outlen, dropped;
+  enum { OUT_OWN, OUT_SOCK, OUT_GUARDED } out_mode;  // see setup_out
 };
 
 static long now_ms(void)
@@ -76,7 +79,7 @@ static int finish(struct px *x, int code, const char *reason)
     rp_fs_write_all(fd, line, strlen(line));
     close(fd);
   }
-  flush_out(x);  // best effort: stdout is non-blocking
+  flush_out(x);  // best effort: it never blocks
   return code;
 }
 
@@ -89,10 +92,38 @@ static void relay(struct px *x, const char *s, size_t n)
   x->dropped += n - take;
 }
 
+// A slow log reader must never stall the loop. O_NONBLOCK belongs to the
+// open file description, which may be the caller's (a shell's terminal, a
+// parent's pipe), so it is set only on one of our own (c->own_out); a socket
+// gets MSG_DONTWAIT on each send; anything else is written in small pieces
+// when poll says it has room (a pipe then has a free page, a tty its room).
+static void setup_out(struct px *x)
+{
+  struct stat st;
+  if (fstat(1, &st)) return;
+  x->out_mode = S_ISSOCK(st.st_mode) ? OUT_SOCK : x->c->own_out || S_ISREG(st.st_mode) ? OUT_OWN : OUT_GUARDED;
+  if (x->out_mode == OUT_OWN && !S_ISREG(st.st_mode)) fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
+}
+
+static ssize_t out_write(struct px *x)
+{
+  size_t n = x->outlen;
+  if (x->out_mode == OUT_SOCK) return send(1, x->out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (x->out_mode == OUT_GUARDED) {
+    struct pollfd p = {1, POLLOUT, 0};
+    if (poll(&p, 1, 0) < 1) {  // no room (a hangup or error shows in the write)
+      errno = EAGAIN;
+      return -1;
+    }
+    if (n > 256) n = 256;
+  }
+  return write(1, x->out, n);
+}
+
 static void flush_out(struct px *x)
 {
   while (x->outlen && !x->outdead) {
-    ssize_t w = write(1, x->out, x->outlen);
+    ssize_t w = out_write(x);
     if (w < 0 && errno != EAGAIN && errno != EINTR) x->outdead = 1;  // reader gone for good
     if (w <= 0) return;
     memmove(x->out, x->out + w, x->outlen - (size_t)w);
@@ -106,22 +137,24 @@ static void flush_out(struct px *x)
   }
 }
 
-int rp_proxy_stop_ours(const struct rp_rproc *p, const char *fw, struct rp_err *e)
+int rp_proxy_stop_ours(const struct rp_rproc *p, const char *fw, int lockfd, struct rp_err *e)
 {
   char cur[RP_FW_NAME_MAX];
-  int lock = rp_claim_lock(e), stopped = 0;
+  int lock = lockfd >= 0 ? rp_claim_lock_hold(lockfd, 1, e) : rp_claim_lock(e), stopped = 0;
   if (lock < 0) return lock;
   for (int i = 0; i < 16; i++) {  // starts are reference counted: stop until offline
     int s = rp_rproc_state(p, e);
     if (s < 0 || s == RP_RS_OFFLINE || !fw[0]) break;
     if (rp_rproc_read(p, "firmware", cur, sizeof(cur), NULL) < 0 || strcmp(cur, fw)) break;
-    if (rp_rproc_write(p, "state", "stop", e)) {
-      stopped = -e->code;
+    int r = rp_rproc_write(p, "state", "stop", e);
+    if (r) {
+      stopped = r;
       break;
     }
     stopped = 1;
   }
-  rp_claim_unlock(lock);
+  if (lockfd >= 0) rp_claim_lock_hold(lockfd, 0, NULL);
+  else rp_claim_unlock(lock);
   return stopped;
 }
 
@@ -153,6 +186,15 @@ static int do_start(struct px *x, const char *fw, char *reply, size_t cap)
   return rp_fmt(reply, cap, "ok"), 0;
 }
 
+// The container's status is "running" while this proxy lives and this file
+// exists (rp_state_status): written before the reply, so a starter that
+// dies before it records the start leaves no doubt.
+static void mark_started(struct px *x)
+{
+  int fd = openat(x->c->statedir, "started", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd >= 0) close(fd);
+}
+
 // A control connection: one request, one reply. Returns an exit code when
 // the proxy must end, else -1.
 static int on_ctl(struct px *x)
@@ -171,6 +213,7 @@ static int on_ctl(struct px *x)
     rp_fmt(reply, sizeof(reply), "err container %s is already running", x->c->id);
   } else if (do_start(x, msg + 6, reply, sizeof(reply)) == 0) {
     x->running = 1;
+    mark_started(x);
   } else {
     code = RP_PROXY_NOSTART;
     finish(x, code, reply + 4);
@@ -180,6 +223,14 @@ static int on_ctl(struct px *x)
   return code;
 }
 
+// Firmware without a resource table has no trace0 (unless a kernel recovery
+// or an attached processor brings one): look for it once a second, not on
+// every tick.
+static int trace_due(const struct px *x)
+{
+  return x->c->has_rsc || x->trace.fd >= 0 || now_ms() >= x->trace_next;
+}
+
 static void pump_log(struct px *x)
 {
   char buf[4096];
@@ -187,8 +238,9 @@ static void pump_log(struct px *x)
   if (x->c->logfd >= 0 && !x->logdead) {
     while ((n = (int)read(x->c->logfd, buf, sizeof(buf))) > 0) relay(x, buf, (size_t)n);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) x->logdead = 1;
-  } else if (x->c->trace && !x->c->sandbox) {
+  } else if (x->c->trace && !x->c->sandbox && trace_due(x)) {
     while ((n = rp_trace_poll(&x->trace, buf, sizeof(buf))) > 0) relay(x, buf, (size_t)n);
+    if (n == -ENOENT && !x->c->has_rsc) x->trace_next = now_ms() + 1000;
   }
   flush_out(x);
 }
@@ -261,7 +313,7 @@ static int on_signal(struct px *x)
   pump_log(x);
   if (x->running && !x->c->sandbox) {
     struct rp_err e;
-    if (rp_proxy_stop_ours(&x->p, x->fw, &e) < 0) say(x, "cannot stop %s: %s", e.msg);
+    if (rp_proxy_stop_ours(&x->p, x->fw, x->c->claims, &e) < 0) say(x, "cannot stop %s: %s", e.msg);
   }
   return finish(x, RP_PROXY_STOPPED, "stopped on request");
 }
@@ -302,7 +354,7 @@ int rp_proxy_run(const struct rp_proxy_cfg *c)
   set_title(c);
   x.sigfd = setup_signals();
   rp_trace_init(&x.trace, &c->proc);
-  fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);  // a slow log reader must not stall us
+  setup_out(&x);
   if (c->logfd >= 0) fcntl(c->logfd, F_SETFL, fcntl(c->logfd, F_GETFL) | O_NONBLOCK);
   if (x.sigfd < 0 || wait_commit(&x)) return RP_PROXY_STOPPED;
   long next = 0;
@@ -329,7 +381,8 @@ int rp_proxy_run(const struct rp_proxy_cfg *c)
 
 int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *title, size_t cap)
 {
-  char buf[64], path[2200], text[8192];
+  char buf[64], fw[RP_FW_NAME_MAX], ours[RP_PATH_MAX];
+  struct rp_rproc p = {0};
   rp_proc_set_name("rproc-guard");
   if (title && cap > 1) {
     memset(title, 0, cap);
@@ -338,23 +391,13 @@ int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *titl
   signal(SIGTERM, SIG_IGN), signal(SIGINT, SIG_IGN), signal(SIGHUP, SIG_IGN);
   while (read(death_rd, buf, sizeof(buf)) != 0)  // only EOF: the proxy is gone
     if (errno != EINTR && errno != EAGAIN) break;
-  if (rp_fmt(path, sizeof(path), "%s/state.json", statedir)) return 0;
-  int n = rp_fs_read(path, text, sizeof(text), NULL);
-  jsmntok_t t[64];
-  struct rp_json j;
-  char fw[RP_FW_NAME_MAX], ours[2200];
-  struct rp_rproc p = {0};
+  // Firmware this container staged is named <owner>/<file> (rp_state_owner),
+  // whatever became of its state directory meanwhile.
+  char owner[RP_PATH_MAX];
+  if (rp_state_owner(statedir, owner, sizeof(owner)) || rp_fmt(ours, sizeof(ours), "%s/", owner)) return 1;
   rp_strlcpy(p.dev, dev, sizeof(p.dev));
   rp_strlcpy(p.name, dev, sizeof(p.name));
-  // No readable state.json (the state directory was wiped while the
-  // container ran, or the file outgrew text): firmware staged for this
-  // container is still recognisable by its name, remoteproc-runtime/<key>/
-  // (rp_rt_stage_owner), and must not outlive the proxy either.
-  if (n < 0 && !rp_fmt(ours, sizeof(ours), "remoteproc-runtime/%s/", rp_path_base(statedir)) &&
-      rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) >= 0 && !strncmp(fw, ours, strlen(ours)))
-    return rp_proxy_stop_ours(&p, fw, NULL) < 0;
-  if (n < 0 || rp_json_parse(&j, "state", text, (size_t)n, t, 64, NULL) ||
-      rp_json_str(&j, rp_json_get(&j, 0, "fw_staged"), fw, sizeof(fw)) <= 0)
-    return 0;  // never started, or deleted: nothing to stop
-  return rp_proxy_stop_ours(&p, fw, NULL) < 0;
+  if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) < 0 || strncmp(fw, ours, strlen(ours)))
+    return 0;  // never started, or something else runs: nothing to stop
+  return rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
 }

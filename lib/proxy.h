@@ -27,7 +27,9 @@ struct rp_proxy_cfg {
   struct rp_rproc proc;     // dev and name of the processor
   int ctl;                  // listening control socket
   int sync;                 // read end: create's commit byte (EOF = abandon)
-  int statedir;             // directory fd, for the exit file
+  int statedir;             // directory fd, for the started and exit files
+  int claims;               // the claims lock file (rp_claim_lock_open), or -1
+  int own_out;              // stdout is an open file of the proxy's own
   int logfd;                // tty to relay, or -1
   int trace;                // relay trace0
   int has_rsc;              // the firmware has a resource table: trace0
@@ -40,12 +42,13 @@ struct rp_proxy_cfg {
 int rp_proxy_run(const struct rp_proxy_cfg *c);
 
 // The guardian: block until every write end of death_rd is closed, then stop
-// processor dev if it runs firmware named in <statedir>/state.json.
+// processor dev if it runs firmware the container at statedir staged.
 int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *title, size_t cap);
 
 // Stop p while it runs firmware fw (by name); 1 if it was stopped, 0 if it
-// ran something else or nothing, negative on failure. Takes the claims lock.
-int rp_proxy_stop_ours(const struct rp_rproc *p, const char *fw, struct rp_err *e);
+// ran something else or nothing, negative on failure (e may be NULL). Takes
+// the claims lock, through lockfd when it is not -1 (rp_claim_lock_open).
+int rp_proxy_stop_ours(const struct rp_rproc *p, const char *fw, int lockfd, struct rp_err *e);
 
 // The control protocol (SOCK_SEQPACKET, one message each way):
 //   "start <firmware name>"  ->  "ok" | "err <sentence>"

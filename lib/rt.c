@@ -20,44 +20,57 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 static struct rp_spec spec;  // a container's saved config, for hooks and state
 static struct rp_state cur;  // the container the operation works on
+static char hook_json[RP_STATE_JSON_MAX];  // pages count only once touched
 
 void rp_rt_forget(void)
 {
   rp_proc_forget(&spec, sizeof(spec));
   rp_proc_forget(&cur, sizeof(cur));
+  rp_proc_forget(hook_json, sizeof(hook_json));
 }
 
-void rp_rt_stage_owner(const struct rp_state *st, char *buf, size_t cap)
+int rp_rt_hooks(const struct rp_state *st, const struct rp_spec *sp, enum rp_hook_kind k, struct rp_err *e)
 {
-  rp_fmt(buf, cap, "remoteproc-runtime/%s", st->key);
+  if (!sp->nhook[k]) return 0;
+  if (rp_rt_state_json(st, hook_json, sizeof(hook_json), 0) < 0)
+    return rp_errf(e, E2BIG, "the state of container %s is too large for its hooks", st->id);
+  return rp_hooks_run(sp, k, hook_json, e);
 }
 
-// Read and lock the state of id; the returned lock fd must be closed.
+// Read and lock the state of id; the returned lock fd must be closed. The
+// directory may have been deleted and made again while we waited for the
+// lock: then the lock is on the old one, and we try again.
 static int open_locked(const struct rp_rt *rt, const char *id, struct rp_state *st, struct rp_err *e)
 {
-  int r = rp_state_read(rt->root, id, st, e);
-  if (r) return r;
-  int lock = rp_state_lock(st, e);
-  if (lock < 0) return lock;
-  r = rp_state_read(rt->root, id, st, e);  // it may have changed while we waited
-  if (r) {
+  for (int tries = 0; tries < 8; tries++) {
+    struct stat a, b;
+    int r = rp_state_locate(rt->root, id, st, e);
+    int lock = r ? r : rp_state_lock(st, e);
+    if (lock < 0) return lock;
+    if (fstat(lock, &a) || stat(st->dir, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+      close(lock);
+      continue;
+    }
+    r = rp_state_read(rt->root, id, st, e);
+    if (!r) return lock;
     close(lock);
     return r;
   }
-  return lock;
+  return rp_errf(e, EAGAIN, "container %s keeps being deleted and made again", id);
 }
 
 static int stage(struct rp_state *st, struct rp_err *e)
 {
-  char owner[256], canon[1024];
+  char owner[RP_PATH_MAX], canon[1024];
   int fd = rp_resolve_open(st->rootfs, st->fw_resolved, canon, sizeof(canon), e);
   if (fd < 0) return rp_errwrap(e, "firmware");
-  rp_rt_stage_owner(st, owner, sizeof(owner));
+  if (rp_state_owner(st->dir, owner, sizeof(owner))) return rp_errf(e, ENAMETOOLONG, "state path too long");
   int r = rp_stage_copy(fd, owner, rp_path_base(canon), st->fw_staged, sizeof(st->fw_staged), e);
   close(fd);
   return r;
@@ -110,16 +123,14 @@ int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
 
 static void poststart(const struct rp_state *st)
 {
-  char json[16384];
   struct rp_err e;
-  if (rp_spec_load(st->dir, &spec, NULL) || !spec.nhook[RP_HOOK_POSTSTART]) return;
-  rp_rt_state_json(st, json, sizeof(json), 0);
-  if (rp_hooks_run(&spec, RP_HOOK_POSTSTART, json, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
+  if (rp_spec_load(st->dir, &spec, NULL)) return;
+  if (rp_rt_hooks(st, &spec, RP_HOOK_POSTSTART, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
 }
 
 int rp_rt_start_finish(const struct rp_rt *rt, const char *id, int fd, struct rp_err *e)
 {
-  char reply[RP_PROXY_MSG], owner[256];
+  char reply[RP_PROXY_MSG], owner[RP_PATH_MAX];
   ssize_t n = recv(fd, reply, sizeof(reply) - 1, MSG_DONTWAIT);
   close(fd);
   reply[n > 0 ? n : 0] = 0;
@@ -131,8 +142,7 @@ int rp_rt_start_finish(const struct rp_rt *rt, const char *id, int fd, struct rp
     rp_strlcpy(cur.phase, "started", sizeof(cur.phase));
   } else {
     r = rp_errf(e, EIO, "%s", n > 4 ? reply + 4 : "the container's process died while starting");
-    rp_rt_stage_owner(&cur, owner, sizeof(owner));
-    rp_stage_remove(owner, NULL);
+    if (!rp_state_owner(cur.dir, owner, sizeof(owner))) rp_stage_remove(owner, NULL);
     cur.fw_staged[0] = 0;
   }
   int w = rp_state_write(&cur, r ? NULL : e);
@@ -165,13 +175,22 @@ static struct rp_rproc proc_of(const struct rp_state *st)
   return p;
 }
 
+static void wait_gone(const struct rp_state *st)
+{
+  struct timespec t = {0, 5 * 1000 * 1000};
+  for (int i = 0; i < 400 && rp_proc_alive(st->pid, st->pid_start); i++) nanosleep(&t, NULL);
+}
+
 // SIGKILL leaves the processor to us: firmware must never outlive kill -9.
+// The proxy goes first: one still inside its start write would otherwise
+// bring the firmware up again after our stop.
 static int hard_kill(const struct rp_state *st, struct rp_err *e)
 {
   if (st->pid > 0 && rp_proc_alive(st->pid, st->pid_start)) kill(st->pid, SIGKILL);
+  wait_gone(st);
   if (st->sandbox || !st->fw_staged[0]) return 0;
   struct rp_rproc p = proc_of(st);
-  int r = rp_proxy_stop_ours(&p, st->fw_staged, e);
+  int r = rp_proxy_stop_ours(&p, st->fw_staged, -1, e);
   return r < 0 ? r : 0;
 }
 
@@ -192,33 +211,24 @@ int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct 
   return r;
 }
 
-static void wait_gone(const struct rp_state *st)
-{
-  struct timespec t = {0, 5 * 1000 * 1000};
-  for (int i = 0; i < 400 && rp_proc_alive(st->pid, st->pid_start); i++) nanosleep(&t, NULL);
-}
-
 static void poststop(struct rp_state *st)
 {
-  char json[16384];
   struct rp_err e;
-  if (rp_spec_load(st->dir, &spec, NULL) || !spec.nhook[RP_HOOK_POSTSTOP]) return;
-  rp_rt_state_json(st, json, sizeof(json), 0);
-  if (rp_hooks_run(&spec, RP_HOOK_POSTSTOP, json, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
+  if (rp_spec_load(st->dir, &spec, NULL)) return;
+  if (rp_rt_hooks(st, &spec, RP_HOOK_POSTSTOP, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
 }
 
 int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
 {
-  char owner[256];
+  char owner[RP_PATH_MAX];
+  // A processor that would not stop keeps its container, state and claim
+  // included, so that the delete can be tried again once it is dealt with.
   int r = hard_kill(st, e);
-  wait_gone(st);
+  if (r) return rp_errwrap(e, "container %s is kept: its processor still runs", st->id);
   rp_fault("after-stop");
   if (!st->sandbox) {
-    rp_rt_stage_owner(st, owner, sizeof(owner));
-    if (!r) r = rp_stage_remove(owner, e);
-    int lock = rp_claim_lock(NULL);
-    if (st->proc_dev[0]) rp_claim_drop(st->proc_dev, st->id, NULL);
-    rp_claim_unlock(lock);
+    if (!rp_state_owner(st->dir, owner, sizeof(owner))) r = rp_stage_remove(owner, e);
+    if (st->proc_dev[0]) rp_claim_drop(st->proc_dev, st->dir, NULL);
   }
   rp_fault("after-unclaim");
   poststop(st);
@@ -233,7 +243,7 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
 // processor), and destroyed like any other. Before, nothing could remove it.
 static int destroy_damaged(const struct rp_rt *rt, const char *id, struct rp_err *e)
 {
-  char dir[RP_PATH_MAX], mine[300];
+  char dir[RP_PATH_MAX], mine[RP_PATH_MAX];
   struct rp_claim c;
   struct rp_dir d;
   memset(&cur, 0, sizeof(cur));
@@ -247,8 +257,8 @@ static int destroy_damaged(const struct rp_rt *rt, const char *id, struct rp_err
     rp_dir_close(&d);
   }
   struct rp_rproc p = proc_of(&cur);
-  rp_rt_stage_owner(&cur, dir, sizeof(dir));
-  rp_fmt(mine, sizeof(mine), "%s/", dir);
+  if (rp_state_owner(cur.dir, dir, sizeof(dir)) || rp_fmt(mine, sizeof(mine), "%s/", dir))
+    return rp_errf(e, ENAMETOOLONG, "state path too long");
   if (!cur.proc_dev[0] || rp_rproc_read(&p, "firmware", cur.fw_staged, sizeof(cur.fw_staged), NULL) < 0 ||
       strncmp(cur.fw_staged, mine, strlen(mine)))
     cur.fw_staged[0] = 0;  // only firmware it staged itself is stopped

@@ -50,14 +50,17 @@ int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct 
 // succeeds. Stops the processor, removes staged firmware, claim and state.
 int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_err *e);
 
-// OCI state JSON of st (status derived live) into buf.
+// OCI state JSON of st (status derived live) into buf; RP_STATE_JSON_MAX
+// holds any (128 annotations from a config of at most 1 MiB, escaped).
+#define RP_STATE_JSON_MAX (RP_SPEC_BYTES + (64 << 10))
 int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int indent);
+
+// Run the hooks of kind k from spec sp with st's state JSON on their stdin.
+int rp_rt_hooks(const struct rp_state *st, const struct rp_spec *sp, enum rp_hook_kind k, struct rp_err *e);
 
 // In a forked child: give back the pages of this module's working buffers.
 void rp_rt_forget(void);
 
-// Staged firmware owner directory of a container: "remoteproc-runtime/<key>".
-void rp_rt_stage_owner(const struct rp_state *st, char *buf, size_t cap);
 
 // Clean what a container left (processor, staged firmware, claim, state);
 // the shim's cleanup after a dead shim uses it too.

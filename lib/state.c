@@ -42,9 +42,23 @@ int rp_state_valid_id(const char *id, struct rp_err *e)
 int rp_state_default_root(char *buf, size_t cap, struct rp_err *e)
 {
   const char *xdg = getenv("XDG_RUNTIME_DIR");
-  int r = geteuid() == 0 || !xdg || !*xdg ? rp_path(buf, cap, "run/remoteproc-runtime")
-                                          : rp_fmt(buf, cap, "%s/remoteproc-runtime", xdg);
+  char raw[RP_PATH_MAX];
+  int r = geteuid() == 0 || !xdg || !*xdg ? rp_path(raw, sizeof(raw), "run/remoteproc-runtime")
+                                          : rp_fmt(raw, sizeof(raw), "%s/remoteproc-runtime", xdg);
+  if (!r && rp_path_canon(raw, buf, cap)) r = rp_strlcpy(buf, raw, cap);
   return r ? rp_errf(e, ENAMETOOLONG, "state directory path too long") : 0;
+}
+
+int rp_state_owner(const char *statedir, char *buf, size_t cap)
+{
+  char def[RP_PATH_MAX], raw[RP_PATH_MAX], hex[65];
+  const char *key = rp_path_base(statedir);
+  size_t rootlen = key > statedir ? (size_t)(key - statedir) - 1 : 0;
+  int plain = !rp_path(raw, sizeof(raw), "run/remoteproc-runtime") && !rp_path_canon(raw, def, sizeof(def)) &&
+              strlen(def) == rootlen && !strncmp(def, statedir, rootlen);
+  if (plain) return rp_fmt(buf, cap, "remoteproc-runtime/%s", key) ? -ENAMETOOLONG : 0;
+  rp_sha256_hex(statedir, rootlen, hex);
+  return rp_fmt(buf, cap, "remoteproc-runtime/%s@%.8s", key, hex) ? -ENAMETOOLONG : 0;
 }
 
 int rp_state_locate(const char *root, const char *id, struct rp_state *st, struct rp_err *e)
@@ -78,7 +92,7 @@ int rp_state_write(const struct rp_state *st, struct rp_err *e)
   put(&w, "fw", st->fw), put(&w, "fw_resolved", st->fw_resolved), put(&w, "fw_staged", st->fw_staged);
   put(&w, "processor", st->proc_name), put(&w, "device", st->proc_dev), put(&w, "log", st->log);
   put(&w, "phase", st->phase), put(&w, "created", st->created);
-  rp_jw_kbool(&w, "sandbox", st->sandbox);
+  rp_jw_kbool(&w, "sandbox", st->sandbox), rp_jw_kbool(&w, "rsc", st->rsc);
   rp_jw_kint(&w, "pid", st->pid), rp_jw_kint(&w, "creator", st->creator);
   rp_jw_kint(&w, "pid_start", (long long)st->pid_start);
   rp_jw_kint(&w, "creator_start", (long long)st->creator_start);
@@ -124,8 +138,9 @@ static int decode(const char *text, size_t len, struct rp_state *st)
             field(&j, "created", st->created, sizeof(st->created)) | number(&j, "pid", &pid) |
             number(&j, "creator", &creator) | number(&j, "pid_start", &st->pid_start) |
             number(&j, "creator_start", &st->creator_start);
-  int sb = rp_json_get(&j, 0, "sandbox");
+  int sb = rp_json_get(&j, 0, "sandbox"), rsc = rp_json_get(&j, 0, "rsc");
   if (bad || sb < 0 || rp_json_bool(&j, sb, &st->sandbox)) return -1;
+  if (rsc >= 0 && rp_json_bool(&j, rsc, &st->rsc)) return -1;
   st->pid = (int)pid;
   st->creator = (int)creator;
   return 0;
@@ -163,29 +178,32 @@ int rp_state_lock(const struct rp_state *st, struct rp_err *e)
   return fd;
 }
 
-// A kernel recovery (recovery enabled) shows "crashed", then "offline" while
-// it starts our firmware again, keeping trace0, which a user's stop removes.
-static int recovering(const struct rp_state *st)
+// The proxy leaves "started" once the processor runs its firmware.
+static int started(const struct rp_state *st)
+{
+  char path[RP_PATH_MAX];
+  return !rp_path_join(path, sizeof(path), st->dir, "started") && !access(path, F_OK);
+}
+
+// The proxy alone watches the processor, and ends within a tick of a crash,
+// an outside stop or a failed recovery; until then it is trusted, but for
+// what sysfs settles at once (the proxy may be stopped, or slow): someone
+// else's firmware, or offline or crashed where no kernel recovery can be
+// going on (recovery disabled, or, for firmware with a resource table,
+// trace0 gone: a kernel recovery keeps it, a user's stop removes it). The
+// same rules as the proxy's (proxy.c recovering) but for its time limit.
+static int processor_lost(const struct rp_state *st)
 {
   struct rp_rproc p = {0};
   char v[RP_FW_NAME_MAX], trace[RP_PATH_MAX];
   rp_strlcpy(p.dev, st->proc_dev, sizeof(p.dev));
   int s = rp_rproc_state(&p, NULL);
-  if (s != RP_RS_CRASHED && s != RP_RS_OFFLINE) return 0;
-  if (rp_rproc_read(&p, "recovery", v, sizeof(v), NULL) < 0 || strcmp(v, "enabled")) return 0;
-  if (rp_rproc_read(&p, "firmware", v, sizeof(v), NULL) < 0 || strcmp(v, st->fw_staged)) return 0;
-  return !rp_rproc_trace_path(&p, trace, sizeof(trace)) && !access(trace, F_OK);
-}
-
-static int processor_runs(const struct rp_state *st)
-{
-  struct rp_rproc p = {0};
-  char fw[RP_FW_NAME_MAX];
-  rp_strlcpy(p.dev, st->proc_dev, sizeof(p.dev));
-  int s = rp_rproc_state(&p, NULL);
-  if (s < 0) return 1;  // sysfs unreadable: trust the live proxy
-  if (s != RP_RS_RUNNING && s != RP_RS_ATTACHED) return 0;
-  return rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) < 0 || !strcmp(fw, st->fw_staged);
+  if (s < 0) return 0;  // sysfs unreadable: trust the live proxy
+  if (rp_rproc_read(&p, "firmware", v, sizeof(v), NULL) >= 0 && strcmp(v, st->fw_staged)) return 1;
+  if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) return 0;
+  if (s != RP_RS_CRASHED && s != RP_RS_OFFLINE) return 1;
+  if (rp_rproc_read(&p, "recovery", v, sizeof(v), NULL) < 0 || strcmp(v, "enabled")) return 1;
+  return s == RP_RS_OFFLINE && st->rsc && (rp_rproc_trace_path(&p, trace, sizeof(trace)) || access(trace, F_OK));
 }
 
 enum rp_status rp_state_status(const struct rp_state *st)
@@ -193,13 +211,8 @@ enum rp_status rp_state_status(const struct rp_state *st)
   if (!strcmp(st->phase, "creating"))
     return rp_proc_alive(st->creator, st->creator_start) ? RP_ST_CREATING : RP_ST_STOPPED;
   if (!rp_proc_alive(st->pid, st->pid_start)) return RP_ST_STOPPED;
-  if (!strcmp(st->phase, "created")) return RP_ST_CREATED;
-  if (st->sandbox) return RP_ST_RUNNING;
-  if (processor_runs(st) || (!strcmp(st->phase, "started") && recovering(st)))
-    return RP_ST_RUNNING;
-  // "starting": running as soon as the processor is, even if the starter
-  // died before recording it; until then still created.
-  return strcmp(st->phase, "starting") ? RP_ST_STOPPED : RP_ST_CREATED;
+  if (!started(st)) return RP_ST_CREATED;
+  return !st->sandbox && processor_lost(st) ? RP_ST_STOPPED : RP_ST_RUNNING;
 }
 
 const char *rp_status_name(enum rp_status s)

@@ -3,10 +3,12 @@
 //   <root>/<key>/state.json   what create/start recorded (atomic replace)
 //   <root>/<key>/config.json  the bundle's config at create time
 //   <root>/<key>/ctl          the proxy's control socket
+//   <root>/<key>/started      made by the proxy once the processor runs
 //   <root>/<key>/exit         "<code> <reason>" written by the proxy as it ends
 // <key> is the id, or "~" + sha256(id) for ids too long for a file name.
-// Status is derived live from the proxy process and the processor; the file
-// only says what phase was reached.
+// Status is derived live: from the proxy process (alive, and started or
+// not), and from the processor where sysfs shows at once that the firmware
+// is gone; state.json only says what phase a command reached.
 
 #ifndef RP_STATE_H
 #define RP_STATE_H
@@ -33,6 +35,7 @@ struct rp_state {
   char phase[12];                 // "creating", "created", "starting", "started"
   char created[40];               // RFC 3339
   int sandbox;                    // a pod sandbox: holds no processor
+  int rsc;                        // the firmware has a resource table
   int pid, creator;               // proxy; the create that is in progress
   unsigned long long pid_start, creator_start;
 };
@@ -41,8 +44,15 @@ struct rp_state {
 int rp_state_valid_id(const char *id, struct rp_err *e);
 
 // Default --root: <RPROC_ROOT>/run/remoteproc-runtime as root, else
-// $XDG_RUNTIME_DIR/remoteproc-runtime.
+// $XDG_RUNTIME_DIR/remoteproc-runtime; canonical (rp_path_canon).
 int rp_state_default_root(char *buf, size_t cap, struct rp_err *e);
+
+// Where the container whose state directory is statedir stages firmware
+// (stage.h): "remoteproc-runtime/<key>" under the default root as root,
+// "remoteproc-runtime/<key>@<8 hex digits of sha256(root)>" under any other,
+// as one id may name containers under two roots. Roots are canonical
+// (rp_path_canon), so one root gives one name. 0 or -ENAMETOOLONG.
+int rp_state_owner(const char *statedir, char *buf, size_t cap);
 
 // Fill st->key and st->dir for id under root.
 int rp_state_locate(const char *root, const char *id, struct rp_state *st, struct rp_err *e);

@@ -10,7 +10,7 @@
 # temporary roots (tests/sim/sim.sh, tests/peers/lib.sh), measures, prints a
 # table and writes $BENCH_OUT/report.json (one object per figure),
 # $BENCH_OUT/report.md and $BENCH_OUT/readme-section.md (the README's short
-# performance section; docs/performance.md is a copy of one run's).
+# performance section; the README's "Performance" section is a copy of one run's).
 #
 # Figures (medians over BENCH_ITER repetitions unless said otherwise; the
 # spread is p10-p90 for latencies, min-max for the rest):

@@ -1,12 +1,14 @@
 #!/bin/sh
 # check.sh - the one test command behind `make check`.
 #
-#   scripts/check.sh [--no-deps] [--kernel-only] [NAME...]
+#   scripts/check.sh [--no-deps] [--no-kernel] [--kernel-only] [NAME...]
 #
 # Installs missing Debian packages (scripts/deps.sh), builds, runs the C unit
 # tests of lib/ under ASan+UBSan, every tests/*.test file (or only the NAMEs
 # given, e.g. `rproc` for tests/rproc.test, `unit` for the unit tests), the
 # kernel tier, and ends with one line: "N passed, N failed, N skipped".
+# --no-deps installs nothing; --no-kernel leaves out the kernel tier;
+# --kernel-only runs only the kernel tier (make check-kernel).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1

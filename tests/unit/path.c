@@ -131,6 +131,36 @@ static int test_safe_rel(void)
   return 0;
 }
 
+// One directory, one spelling: links and dots resolved where the path
+// exists, cleaned lexically where it does not yet.
+static int test_canon(void)
+{
+  char dir[256], in[512], link[512], out[RP_PATH_MAX], want[512];
+  check(unit_tmpdir(dir, sizeof(dir), "canon") == 0);
+  char real[RP_PATH_MAX];
+  check(realpath(dir, real));
+  snprintf(in, sizeof(in), "%s/a", dir);
+  check(mkdir(in, 0700) == 0);
+  snprintf(link, sizeof(link), "%s/l", dir);
+  check(symlink("a", link) == 0);
+  snprintf(in, sizeof(in), "%s/l//./b/../c/", dir);
+  check(rp_path_canon(in, out, sizeof(out)) == 0);
+  snprintf(want, sizeof(want), "%s/a/c", real);
+  check_str(out, want);
+  snprintf(in, sizeof(in), "%s/l/", dir);
+  check(rp_path_canon(in, out, sizeof(out)) == 0);
+  snprintf(want, sizeof(want), "%s/a", real);
+  check_str(out, want);
+  check(rp_path_canon("/", out, sizeof(out)) == 0);
+  check_str(out, "/");
+  check(rp_path_canon("/nonexistent-rpunit/x/../y", out, sizeof(out)) == 0);
+  check_str(out, "/nonexistent-rpunit/y");
+  check(rp_path_canon("relative/x", out, sizeof(out)) == -EINVAL);
+  check(rp_path_canon(in, out, 8) == -ENAMETOOLONG);
+  unit_rmtree(dir);
+  return 0;
+}
+
 int main(void)
 {
   RUN(test_default_root);
@@ -140,5 +170,6 @@ int main(void)
   RUN(test_join);
   RUN(test_base);
   RUN(test_safe_rel);
+  RUN(test_canon);
   return unit_end();
 }
