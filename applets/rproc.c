@@ -175,7 +175,9 @@ static int cmd_start(int argc, char **argv)
   if (r < 0) die_err(&err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-  if (r == RP_BOOT_ADOPTED) outf("%s: already running %s\n", p.name, p.firmware);
+  if (r == RP_BOOT_ADOPTED && !strcmp(p.state, "attached"))
+    outf("%s: already attached to firmware started before Linux\n", p.name);
+  else if (r == RP_BOOT_ADOPTED) outf("%s: already running %s\n", p.name, p.firmware);
   else outf("%s: running %s (%ld ms)\n", p.name, file ? rel : p.firmware, ms);
   return 0;
 }
@@ -317,6 +319,8 @@ static int cmd_boot(int argc, char **argv)
     const char *name = p.name[0] ? p.name : en->proc;
     if (aborted) outf("%s: not started: boot aborted after %s failed\n", name, aborted);
     else if (r == RP_BOOT_STARTED) outf("%s: started %s (%s)\n", name, en->firmware, p.dev);
+    else if (r == RP_BOOT_ADOPTED && !strcmp(p.state, "attached"))
+      outf("%s: adopted, already attached to firmware started before Linux (%s)\n", name, p.dev);
     else if (r == RP_BOOT_ADOPTED)
       outf("%s: adopted, already %s %s (%s)\n", name, p.state, p.firmware, p.dev);
     else outf("%s: failed: %s\n", name, err.msg);

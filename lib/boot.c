@@ -198,6 +198,11 @@ int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, stru
   if (rp_rproc_read(p, "firmware", cur, sizeof(cur), NULL) < 0) cur[0] = 0;
   int same = !fw || !strcmp(cur, fw);
   if ((s == RP_RS_RUNNING || s == RP_RS_ATTACHED) && same) return RP_BOOT_ADOPTED;
+  // The kernel names an attached processor's firmware "unknown": no name
+  // given to start can be shown to be the one it runs.
+  if (s == RP_RS_ATTACHED)
+    return rp_errf(e, EBUSY, "%s is attached to firmware started before Linux, which the kernel "
+                   "cannot name: stop it first to start %s", p->name, fw);
   if (s != RP_RS_OFFLINE)
     return rp_errf(e, EBUSY, "%s is %s with firmware %s%s%s: stop it first", p->name,
                    rp_rstate_name(s), cur, same ? "" : ", not ", same ? "" : fw);
@@ -250,7 +255,9 @@ static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, str
   if (r) return r;
   int s = rp_rproc_state(p, e);
   if (s < 0) return s;
-  int adopt = (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) && !strcmp(p->firmware, rel);
+  // An attached processor runs what the boot loader started, whose name the
+  // kernel does not know: a boot entry for it is taken as that firmware.
+  int adopt = (s == RP_RS_RUNNING && !strcmp(p->firmware, rel)) || s == RP_RS_ATTACHED;
   if (s == RP_RS_OFFLINE) r = prepare_fw(en, p, rel, sizeof(rel), 1, e);
   // Recovery is set on what is adopted too, never on what fails here
   // (and not while crashed: there "enabled" would recover it).

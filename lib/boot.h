@@ -49,15 +49,16 @@ int rp_boot_parse(const char *js, size_t len, const char *what, jsmntok_t *toks,
 enum { RP_BOOT_STARTED = 0, RP_BOOT_ADOPTED = 1 };
 
 // Bring p up with firmware name fw (NULL: whatever is set): adopt it when it
-// already runs (or is attached to) that firmware, else set the firmware and
-// start it. The kernel's start write blocks until the driver is done, so it
+// already runs that firmware (or, fw NULL, is attached), else set the
+// firmware and start it; an attached processor given a name is refused. The kernel's start write blocks until the driver is done, so it
 // runs in a child process: after timeout_ms the caller gets -ETIMEDOUT while
 // the kernel may still finish the start later. A processor that crashes or
 // stops within RP_BOOT_SETTLE_MS of starting has failed to start.
 int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, struct rp_err *e);
 
 // One config entry, retries included: board check, claim check (unless
-// en->force), stage, start or adopt. A timeout is not retried (the kernel
+// en->force), stage, start or adopt (an attached processor is adopted: the
+// kernel cannot name its firmware). A timeout is not retried (the kernel
 // still holds the first start); the message of a retried failure ends with
 // the number of attempts. p receives the processor when it was found.
 int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, struct rp_rproc *p,

@@ -214,6 +214,9 @@ static int claim(struct job *j)
     r = rp_errf(j->e, EBUSY, "processor %s is in use by container %s", j->proc.name, c.id);
   else if (s < 0)
     r = s;
+  else if (s == RP_RS_ATTACHED)
+    r = rp_errf(j->e, EBUSY, "processor %s is attached to firmware started before Linux; stop it "
+                "first (rproc stop %s)", j->proc.name, j->proc.name);
   else if (s != RP_RS_OFFLINE)
     r = rp_errf(j->e, EBUSY, "processor %s is already %s with firmware %s that no running container "
                 "started; stop it first (rproc stop %s)", j->proc.name, rp_rstate_name(s), fw, j->proc.name);

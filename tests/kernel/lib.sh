@@ -29,6 +29,8 @@
 #                                its output)
 #   reset_dev DEV                DEV back to offline, test controls and
 #                                recovery at their defaults
+#   need_both                    skip the script unless remoteproc0/1, the
+#                                trace.elf fixture and rproc are there
 #
 # The rprocbox scripts call the applets by name (remoteproc-runtime, rproc):
 # PATH has the links, /usr/bin in the guest and a bin directory made by
@@ -186,6 +188,16 @@ outrc() {
 }
 
 rt_get() { remoteproc-runtime state "$1" 2>/dev/null | jget "$2"; }
+
+# need_both: end the script with "SKIP: all" unless both module processors,
+# the trace.elf fixture and rproc are there.
+need_both() {
+  for _d in remoteproc0 remoteproc1; do
+    [ -d "$CLASS/$_d" ] || { skip all "no $CLASS/$_d: module not loaded"; exit 0; }
+  done
+  [ -f "$FW/rprocsim/trace.elf" ] || { skip all "no firmware fixture $FW/rprocsim/trace.elf"; exit 0; }
+  command -v rproc >/dev/null 2>&1 || { skip all "rproc is not on PATH"; exit 0; }
+}
 
 reset_dev() {
   put "$SIM/$1/fail_start" 0 >/dev/null

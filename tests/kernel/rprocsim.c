@@ -16,6 +16,10 @@
  * Parameter: names=sim0,sim1 (the default), one processor per name, up to
  * 16, registered in order: the first is remoteproc0 on a board with no
  * other remote processor.
+ * Parameter: attached=NAME,... (default none): these are registered the way
+ * a driver registers a core the boot loader already started (detached, with
+ * auto_boot), so the core attaches to them at once: state "attached",
+ * firmware "unknown", no resource table, and "stop" powers them off.
  *
  * Test controls, in /sys/kernel/debug/rprocsim/remoteprocN/:
  *   trace           write: append the bytes to the firmware's first trace
@@ -63,6 +67,10 @@ struct resource_table *rproc_elf_find_loaded_rsc_table(struct rproc *rproc,
 static char *names = "sim0,sim1";
 module_param(names, charp, 0444);
 MODULE_PARM_DESC(names, "comma separated names of the simulated processors");
+
+static char *attached = "";
+module_param(attached, charp, 0444);
+MODULE_PARM_DESC(attached, "comma separated names of processors started before Linux");
 
 struct sim {
 	struct rproc *rproc;
@@ -116,6 +124,12 @@ static int sim_stop(struct rproc *rproc)
 	return 0;
 }
 
+/* What the boot loader started keeps running: nothing to do to attach. */
+static int sim_attach(struct rproc *rproc)
+{
+	return 0;
+}
+
 /* No virtio devices: nothing ever rings a vring, but the core may ask. */
 static void sim_kick(struct rproc *rproc, int vqid)
 {
@@ -124,6 +138,7 @@ static void sim_kick(struct rproc *rproc, int vqid)
 static const struct rproc_ops sim_ops = {
 	.start = sim_start,
 	.stop = sim_stop,
+	.attach = sim_attach,
 	.kick = sim_kick,
 	.da_to_va = sim_da_to_va,
 	/* The core's ELF loader, with a parse_fw that tolerates no table. */
@@ -274,6 +289,23 @@ static void sim_remove_dir(void *data)
 	debugfs_remove_recursive(data);
 }
 
+/* Whether name is one of the comma separated names in list. */
+static bool sim_listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && !strncmp(list, name, n))
+			return true;
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	return false;
+}
+
 static int sim_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -295,6 +327,10 @@ static int sim_probe(struct platform_device *pdev)
 	sim->rproc = rproc;
 	sim->mem = mem;
 	rproc->auto_boot = false;
+	if (sim_listed(attached, name)) {
+		rproc->state = RPROC_DETACHED;
+		rproc->auto_boot = true;
+	}
 	platform_set_drvdata(pdev, sim);
 
 	ret = devm_rproc_add(dev, rproc);
@@ -334,6 +370,23 @@ static int __init sim_init(void)
 	const char *p = names;
 	int ret;
 
+	for (p = attached; *p; p += *p == ',') {
+		char name[SIM_NAME_MAX];
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || n >= sizeof(name)) {
+			pr_err("rprocsim: bad attached=\"%s\"\n", attached);
+			return -EINVAL;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		if (!sim_listed(names, name)) {
+			pr_err("rprocsim: attached %s is not in names=\"%s\"\n", name, names);
+			return -EINVAL;
+		}
+	}
+	p = names;
 	sim_root = debugfs_create_dir("rprocsim", NULL);
 	ret = platform_driver_register(&sim_driver);
 	if (ret) {

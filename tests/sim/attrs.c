@@ -258,7 +258,8 @@ static int store_state(struct sim_proc *p, const char *buf)
     return sim_boot(p);
   if (sim_streq(buf, "stop"))
     return sim_shutdown(p);
-  // "detach" needs an attached processor; this driver never attaches.
+  // "detach" needs a driver detach op, which this driver (like the kernel
+  // tier's module) does not have.
   return -EINVAL;
 }
 

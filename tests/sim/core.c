@@ -373,7 +373,9 @@ static void *crash_worker(void *arg)
 
 static int proc_init(struct sim_proc *p, pthread_condattr_t *ca)
 {
-  p->state = ST_OFFLINE;
+  // rproc_add() with auto_boot on a detached processor attaches at once.
+  p->state = p->attached ? ST_ATTACHED : ST_OFFLINE;
+  p->power = p->attached;
   char fw[sizeof(p->name) + 16];   // rproc_alloc()'s default firmware name
   snprintf(fw, sizeof(fw), "rproc-%s-fw", p->name);
   strcpy(p->firmware, fw);

@@ -2,7 +2,7 @@
 // a Linux 6.1 /sys, for tests that cannot boot a kernel.
 //
 //   rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]
-//            [--start-delay-ms N] [--exit-with-parent] NAME...
+//            [--start-delay-ms N] [--attached NAME]... [--exit-with-parent] NAME...
 //
 // Mounted at DIR/sys, processor N being the Nth NAME:
 //   class/remoteproc/remoteprocN -> ../../devices/platform/rprocsim.N/remoteproc/remoteprocN
@@ -12,6 +12,10 @@
 //   firmware/devicetree/base/{model,compatible}      (only when given)
 //   module/firmware_class/parameters/path
 // Firmware is looked up in DIR/<kernel search path>, on the real disk.
+// An --attached processor is registered as a driver does for a core the
+// boot loader started (RPROC_DETACHED, auto_boot): the core attaches to it,
+// so it starts "attached", its firmware reads "unknown", it has no resource
+// table (no trace) and "stop" takes it offline.
 //
 // Test controls (the same files the kernel test module provides):
 //   trace           append the written bytes to trace0's region (its da/len
@@ -45,7 +49,7 @@
 
 static const char usage[] =
     "usage: rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]\n"
-    "                [--start-delay-ms N] [--exit-with-parent] NAME...\n"
+    "                [--start-delay-ms N] [--attached NAME]... [--exit-with-parent] NAME...\n"
     "  Serves a Linux 6.1 remoteproc sysfs/debugfs tree for processors NAME...\n"
     "  at DIR/sys until SIGTERM/SIGINT/SIGHUP, unmount, or (--exit-with-parent)\n"
     "  the death of the parent process. --compatible entries are separated by\n"
@@ -426,6 +430,8 @@ static const struct fuse_operations ops = {
 
 struct args {
   const char *root, *fw_path;
+  const char *attached[SIM_MAX_PROCS];
+  int nattached;
   unsigned delay_ms;
   bool exit_with_parent;
 };
@@ -502,7 +508,10 @@ static bool parse_opt(struct args *a, int argc, char **argv, int *i)
   else if ((v = opt_value("--compatible", argc, argv, i))) add_compatible(v);
   else if ((v = opt_value("--fw-path", argc, argv, i))) a->fw_path = v;
   else if ((v = opt_value("--start-delay-ms", argc, argv, i))) a->delay_ms = parse_delay(v);
-  else if (!strcmp(argv[*i], "--exit-with-parent")) a->exit_with_parent = true;
+  else if ((v = opt_value("--attached", argc, argv, i))) {
+    if (a->nattached == SIM_MAX_PROCS) die_usage("too many --attached (at most 32): %s", v);
+    a->attached[a->nattached++] = v;
+  } else if (!strcmp(argv[*i], "--exit-with-parent")) a->exit_with_parent = true;
   else return false;
   return true;
 }
@@ -534,6 +543,12 @@ static void parse_args(struct args *a, int argc, char **argv)
     die_usage("--model too long%s", "");
   if (a->fw_path && strlen(a->fw_path) >= SIM_FW_PATH_MAX)
     die_usage("--fw-path longer than 255 bytes: %s", a->fw_path);
+  for (int i = 0; i < a->nattached; i++) {
+    int k = 0;
+    while (k < g.nprocs && strcmp(g.procs[k].name, a->attached[i])) k++;
+    if (k == g.nprocs) die_usage("--attached %s: no processor of that name", a->attached[i]);
+    g.procs[k].attached = true;
+  }
 }
 
 // ---- setup and the main loop ----

@@ -37,6 +37,7 @@ struct sim_trace {
 struct sim_proc {
   int index;
   char name[SIM_MAX_NAME + 1];
+  bool attached;                 // registered detached: the core attaches at once
   pthread_mutex_t op;            // rproc->lock
   pthread_cond_t crash_cv;       // wakes the crash worker (under mu)
   pthread_t worker;

@@ -16,11 +16,7 @@ T=kernel-boot
 
 R0=$CLASS/remoteproc0
 R1=$CLASS/remoteproc1
-for d in remoteproc0 remoteproc1; do
-  [ -d "$CLASS/$d" ] || { skip all "no $CLASS/$d: module not loaded"; exit 0; }
-done
-[ -f "$FW/rprocsim/trace.elf" ] || { skip all "no firmware fixture $FW/rprocsim/trace.elf"; exit 0; }
-command -v rproc >/dev/null 2>&1 || { skip all "rproc is not on PATH"; exit 0; }
+need_both
 
 # Offline, default firmware names, nothing staged: as the next script expects.
 cleanup() {
