@@ -3,6 +3,8 @@
 // Each handler decodes its request, acts through lib/rt (the same code and
 // state store as the remoteproc-runtime CLI) and answers, or parks the
 // request for the loop to answer later. See shimint.h for the task states.
+// One file for the whole service: its handlers share the dispatch table,
+// the parked-request helpers and the event publishing they all end with.
 
 #include "shimint.h"
 #include "log.h"
