@@ -424,13 +424,13 @@ containerd_start() {
   mkdir -p "$CTR_FIFO_DIR" "$PEERS_TMP/tools"
   cat > "$CTR" <<EOF
 #!/bin/sh
-set -- --address "$CTR_ADDRESS" --namespace "$CTR_NAMESPACE" "\$@"
+set -- --address "$CTR_ADDRESS" --namespace "\${CTR_NS:-$CTR_NAMESPACE}" "\$@"
 case "\$5" in
-  run) shift 5; set -- --address "$CTR_ADDRESS" --namespace "$CTR_NAMESPACE" run --fifo-dir "$CTR_FIFO_DIR" "\$@" ;;
+  run) shift 5; set -- --address "$CTR_ADDRESS" --namespace "\${CTR_NS:-$CTR_NAMESPACE}" run --fifo-dir "$CTR_FIFO_DIR" "\$@" ;;
   t|task|tasks)
     case "\$6" in
       start|exec) _sub=\$6; shift 6
-        set -- --address "$CTR_ADDRESS" --namespace "$CTR_NAMESPACE" task "\$_sub" --fifo-dir "$CTR_FIFO_DIR" "\$@" ;;
+        set -- --address "$CTR_ADDRESS" --namespace "\${CTR_NS:-$CTR_NAMESPACE}" task "\$_sub" --fifo-dir "$CTR_FIFO_DIR" "\$@" ;;
     esac ;;
 esac
 exec ctr "\$@"
