@@ -144,17 +144,8 @@ static int cmd_status(int argc, char **argv)
 // replaced, rp_boot_start adopts or refuses instead.
 static void stage_file(const struct rp_rproc *p, const char *file, char *rel, size_t cap)
 {
-  char owner[64];
-  int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  struct stat st;
-  struct rp_elf elf;
-  if (fd < 0) die(RP_EXIT_FAIL, "cannot open %s: %s", file, strerror(errno));
-  if (fstat(fd, &st) || !S_ISREG(st.st_mode)) die(RP_EXIT_FAIL, "%s is not a regular file", file);
-  if (rp_elf_inspect(fd, file, &elf, &err)) die_err(&err);
-  rp_fmt(owner, sizeof(owner), "rproc/%s", p->dev);
-  if (rp_rproc_state(p, NULL) != RP_RS_OFFLINE) rp_fmt(rel, cap, "%s/%s", owner, rp_path_base(file));
-  else if (rp_stage_copy(fd, owner, rp_path_base(file), rel, cap, &err)) die_err(&err);
-  close(fd);
+  int how = rp_rproc_state(p, NULL) == RP_RS_OFFLINE ? RP_BOOT_COPY : RP_BOOT_CHECK;
+  if (rp_boot_stage(p, file, how, rel, cap, &err)) die_err(&err);
 }
 
 static int cmd_start(int argc, char **argv)

@@ -225,27 +225,32 @@ int rp_boot_find_fw(const char *name, char *path, size_t cap, struct rp_err *e)
   return rp_errf(e, ENOENT, "firmware file %s not found in the firmware directories", name);
 }
 
-// Absolute firmware path: check it and stage it; the name to give the kernel
-// goes to rel. A bare name is used as it is.
+int rp_boot_stage(const struct rp_rproc *p, const char *file, int how, char *rel, size_t cap,
+                  struct rp_err *e)
+{
+  char owner[64];
+  rp_fmt(owner, sizeof(owner), "rproc/%s", p->dev);
+  if (rp_fmt(rel, cap, "%s/%s", owner, rp_path_base(file)))
+    return rp_errf(e, ENAMETOOLONG, "firmware name too long");
+  if (how == RP_BOOT_NAME) return 0;
+  int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  struct stat st;
+  struct rp_elf elf;
+  if (fd < 0) return rp_errf(e, errno, "cannot open %s: %s", file, strerror(errno));
+  int r = fstat(fd, &st) || !S_ISREG(st.st_mode) ? rp_errf(e, EINVAL, "%s is not a regular file", file)
+                                                 : rp_elf_inspect(fd, file, &elf, e);
+  if (!r && how == RP_BOOT_COPY) r = rp_stage_copy(fd, owner, rp_path_base(file), rel, cap, e);
+  close(fd);
+  return r;
+}
+
+// The kernel's name for an entry's firmware in rel: a bare name as it is,
+// an absolute path staged (when stage is set) under rproc/remoteprocN/.
 static int prepare_fw(const struct rp_boot_entry *en, const struct rp_rproc *p, char *rel,
                       size_t cap, int stage, struct rp_err *e)
 {
-  char owner[64];
   if (en->firmware[0] != '/') return rp_strlcpy(rel, en->firmware, cap) ? -ENAMETOOLONG : 0;
-  rp_fmt(owner, sizeof(owner), "rproc/%s", p->dev);
-  if (rp_fmt(rel, cap, "%s/%s", owner, rp_path_base(en->firmware)))
-    return rp_errf(e, ENAMETOOLONG, "firmware name too long");
-  if (!stage) return 0;
-  int fd = open(en->firmware, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  struct stat st;
-  struct rp_elf elf;
-  if (fd < 0) return rp_errf(e, errno, "cannot open %s: %s", en->firmware, strerror(errno));
-  int r = fstat(fd, &st) || !S_ISREG(st.st_mode)
-              ? rp_errf(e, EINVAL, "%s is not a regular file", en->firmware)
-              : rp_elf_inspect(fd, en->firmware, &elf, e);
-  if (!r) r = rp_stage_copy(fd, owner, rp_path_base(en->firmware), rel, cap, e);
-  close(fd);
-  return r;
+  return rp_boot_stage(p, en->firmware, stage ? RP_BOOT_COPY : RP_BOOT_NAME, rel, cap, e);
 }
 
 static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, struct rp_err *e)

@@ -64,6 +64,13 @@ int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, stru
 int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, struct rp_rproc *p,
                   struct rp_err *e);
 
+// A firmware file for p: its name for the kernel, rproc/remoteprocN/BASE,
+// goes to rel; RP_BOOT_CHECK also checks that file is a regular ELF file,
+// RP_BOOT_COPY then copies it there (lib/stage).
+enum { RP_BOOT_NAME, RP_BOOT_CHECK, RP_BOOT_COPY };
+int rp_boot_stage(const struct rp_rproc *p, const char *file, int how, char *rel, size_t cap,
+                  struct rp_err *e);
+
 // Where the kernel would find firmware name (custom path, lib/firmware/
 // updates, lib/firmware); fills path.
 int rp_boot_find_fw(const char *name, char *path, size_t cap, struct rp_err *e);
