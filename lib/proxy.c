@@ -251,10 +251,7 @@ static void pump_log(struct px *x)
 // otherwise give the kernel as long as a start may take.
 static int recovering(struct px *x, int s)
 {
-  char rec[24];
-  if (s != RP_RS_CRASHED && s != RP_RS_OFFLINE) return 0;
-  if (rp_rproc_read(&x->p, "recovery", rec, sizeof(rec), NULL) < 0 || strcmp(rec, "enabled")) return 0;
-  if (s == RP_RS_OFFLINE && (x->had_trace || x->c->has_rsc) && access(x->trace.path, F_OK)) return 0;
+  if (!rp_rproc_may_recover(&x->p, s, x->had_trace || x->c->has_rsc, x->trace.path)) return 0;
   long now = now_ms();
   if (!x->unsure_since) x->unsure_since = now;
   return now - x->unsure_since < RP_PROXY_START_TIMEOUT;

@@ -197,6 +197,14 @@ int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err
   return 0;
 }
 
+int rp_rproc_may_recover(const struct rp_rproc *p, int s, int want_trace, const char *trace)
+{
+  char rec[24];
+  if (s != RP_RS_CRASHED && s != RP_RS_OFFLINE) return 0;
+  if (rp_rproc_read(p, "recovery", rec, sizeof(rec), NULL) < 0 || strcmp(rec, "enabled")) return 0;
+  return s != RP_RS_OFFLINE || !want_trace || (trace && !access(trace, F_OK));
+}
+
 int rp_rproc_trace_path(const struct rp_rproc *p, char *buf, size_t cap)
 {
   return rp_path(buf, cap, "sys/kernel/debug/remoteproc/%s/trace0", p->dev);

@@ -84,4 +84,10 @@ int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err
 // debugfs trace0 file of processor p.
 int rp_rproc_trace_path(const struct rp_rproc *p, char *buf, size_t cap);
 
+// Whether a kernel recovery may be under way on p in state s: crashed or
+// offline with recovery enabled, and, offline, for firmware that has a trace
+// buffer (want_trace), trace0 (at trace, NULL: unknown) still there. A
+// recovery keeps trace0 while it loads the firmware again; a stop removes it.
+int rp_rproc_may_recover(const struct rp_rproc *p, int s, int want_trace, const char *trace);
+
 #endif

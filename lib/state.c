@@ -191,7 +191,7 @@ static int started(const struct rp_state *st)
 // else's firmware, or offline or crashed where no kernel recovery can be
 // going on (recovery disabled, or, for firmware with a resource table,
 // trace0 gone: a kernel recovery keeps it, a user's stop removes it). The
-// same rules as the proxy's (proxy.c recovering) but for its time limit.
+// proxy applies the same rule (rp_rproc_may_recover), with a time limit.
 static int processor_lost(const struct rp_state *st)
 {
   struct rp_rproc p = {0};
@@ -201,9 +201,8 @@ static int processor_lost(const struct rp_state *st)
   if (s < 0) return 0;  // sysfs unreadable: trust the live proxy
   if (rp_rproc_read(&p, "firmware", v, sizeof(v), NULL) >= 0 && strcmp(v, st->fw_staged)) return 1;
   if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) return 0;
-  if (s != RP_RS_CRASHED && s != RP_RS_OFFLINE) return 1;
-  if (rp_rproc_read(&p, "recovery", v, sizeof(v), NULL) < 0 || strcmp(v, "enabled")) return 1;
-  return s == RP_RS_OFFLINE && st->rsc && (rp_rproc_trace_path(&p, trace, sizeof(trace)) || access(trace, F_OK));
+  int known = st->rsc && !rp_rproc_trace_path(&p, trace, sizeof(trace));
+  return !rp_rproc_may_recover(&p, s, st->rsc, known ? trace : NULL);
 }
 
 enum rp_status rp_state_status(const struct rp_state *st)

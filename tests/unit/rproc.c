@@ -196,6 +196,28 @@ static int states(void)
 }
 IN_CHILD(states)
 
+// A recovery may run only where the kernel can be doing one.
+static int may_recover(void)
+{
+  char trace[1200];
+  check(three() == 0);
+  check(rp_rproc_lookup("dsp", &p, &e) == 0);
+  check(rp_rproc_trace_path(&p, trace, sizeof(trace)) == 0);
+  check(!rp_rproc_may_recover(&p, RP_RS_CRASHED, 0, NULL));  // no recovery attribute
+  check(put("sys/class/remoteproc/remoteproc2/recovery", "disabled\n") == 0);
+  check(!rp_rproc_may_recover(&p, RP_RS_CRASHED, 0, NULL));
+  check(put("sys/class/remoteproc/remoteproc2/recovery", "enabled\n") == 0);
+  check(rp_rproc_may_recover(&p, RP_RS_CRASHED, 1, NULL));
+  check(!rp_rproc_may_recover(&p, RP_RS_RUNNING, 0, NULL));
+  check(rp_rproc_may_recover(&p, RP_RS_OFFLINE, 0, NULL));
+  check(!rp_rproc_may_recover(&p, RP_RS_OFFLINE, 1, NULL));   // trace0 unknown
+  check(!rp_rproc_may_recover(&p, RP_RS_OFFLINE, 1, trace));  // trace0 gone: stopped
+  check(put("sys/kernel/debug/remoteproc/remoteproc2/trace0", "") == 0);
+  check(rp_rproc_may_recover(&p, RP_RS_OFFLINE, 1, trace));
+  return 0;
+}
+IN_CHILD(may_recover)
+
 // Writes go to the attribute file; the wait polls the state file.
 static int write_and_wait(void)
 {
@@ -248,6 +270,7 @@ int main(void)
   RUN(test_ambiguous);
   RUN(test_attributes);
   RUN(test_states);
+  RUN(test_may_recover);
   RUN(test_write_and_wait);
   RUN(test_fwdir);
   return unit_end();
