@@ -4,8 +4,9 @@
 #   make ARCH=arm64           build/arm64/rprocbox      (aarch64 cross build)
 #   make CONFIG=boot          build/boot/rprocbox       (rproc only, initramfs)
 #   make install PREFIX=/usr/local DESTDIR=
+#   make demo                 the product on a simulated board (installs what it needs)
 #   make check                the whole test suite (installs what it needs)
-#   make demo | size | bench | fuzz | check-kernel | clean
+#   make size | bench | fuzz | check-kernel | clean
 
 VERSION := 0.1.0
 ARCH ?= $(shell uname -m)
@@ -112,7 +113,11 @@ check:
 check-kernel:
 	scripts/check.sh --kernel-only
 
-demo: all tools
+# Installs what it needs first (as make check does); without root it names
+# the packages and stops.
+demo:
+	scripts/deps.sh build sim
+	$(MAKE) -s all tools
 	scripts/demo.sh
 
 size:

@@ -77,7 +77,9 @@ static int install_one(const char *self, const char *dir, const char *name, int 
     outf("%s -> %s\n", dst, self);
     return 0;
   }
-  rp_log_error("cannot create %s: %s", dst, strerror(errno));
+  int err = errno;
+  rp_log_error("cannot create %s: %s%s", dst, strerror(err),
+               err == EXDEV ? " (a hard link needs DIR on this binary's filesystem; -s makes symbolic links)" : "");
   return 1;
 }
 

@@ -3,21 +3,27 @@
 # missing. Idempotent. Without root it names what to install and returns 1,
 # so callers skip what needs it.
 #
-# Groups: build arm64 sim proto peers kernel fuzz bench tests
+# Groups: build arm64 sim proto peers kernel fuzz bench tests fresh
+# A package counts as present when it is installed or when an installed
+# package provides it (another vendor's nodejs provides npm, for example).
 set -u
 
 pkgs_build="make gcc musl-tools libjsmn-dev pkg-config"
 pkgs_arm64="gcc-aarch64-linux-gnu musl-dev:arm64"
 pkgs_sim="libfuse3-dev fuse3"
-pkgs_proto="protobuf-compiler"
+pkgs_proto="protobuf-compiler libprotobuf-dev"
 pkgs_peers="containerd runc crun podman docker.io skopeo busybox-static"
 pkgs_kernel="qemu-system-arm cpio busybox-static gcc-aarch64-linux-gnu musl-dev:arm64"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="valgrind"
-pkgs_tests="python3"
+pkgs_tests="python3 nodejs npm"
+pkgs_fresh="mmdebstrap git ca-certificates"
 
 installed() {
-  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ] && return 0
+  dpkg-query -W -f='${Status}|${Provides}\n' 2>/dev/null |
+    grep '^install ok installed|' | cut -d'|' -f2 | tr ',' '\n' |
+    sed 's/^ *//; s/ .*//' | grep -qx "$1"
 }
 
 missing=""

@@ -48,6 +48,7 @@
 # (remoteproc0, remoteproc1); fixtures are in /lib/firmware/rprocsim/.
 #
 # Environment: KERNEL_TIMEOUT (seconds the guest may run, default 90).
+# plan 411 900
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1

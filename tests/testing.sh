@@ -8,9 +8,14 @@
 # and the exit status in: `cmd 2>&1; echo rc=$?`.
 #
 # Each result is one line for the runner: "PASS: FILE: NAME", "FAIL: ...",
-# "SKIP: FILE: NAME (reason)". Environment from scripts/check.sh:
+# "SKIP: FILE: NAME (reason)". Every file declares `plan CASES SECONDS` near
+# its top: how many results it reports and the time bound after which the
+# runner stops it; the runner counts each planned case that never reported
+# as failed, naming what the file was waiting for. Environment from
+# scripts/check.sh:
 #   TOP       repository root        RPROCBOX  the static binary under test
 #   TESTDIR   scratch dir (removed)   VERBOSE   1 = show diffs of failures
+#   RP_STATUS prefix of the progress files the runner reads (.last, .wait)
 
 : "${TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${RPROCBOX:=$TOP/build/rprocbox}"
@@ -35,9 +40,16 @@ trap 'exit 130' INT TERM
 # at_exit FUNCTION: run FUNCTION when the test file ends (for daemons, mounts).
 at_exit() { _testing_atexit="$1 $_testing_atexit"; }
 
-pass() { echo "PASS: $TESTFILE: $1"; }
-fail() { echo "FAIL: $TESTFILE: $1"; FAILCOUNT=$((FAILCOUNT + 1)); }
-skip() { echo "SKIP: $TESTFILE: $1 ($2)"; }
+# plan CASES SECONDS: read by the runner from the file itself; nothing to do.
+plan() { :; }
+
+# Progress for the runner, so a file stopped by its time bound says where it
+# stood: the last case reported, and what a wait is waiting for.
+_progress() { [ -n "${RP_STATUS:-}" ] && printf '%s\n' "$2" > "$RP_STATUS.$1"; return 0; }
+
+pass() { echo "PASS: $TESTFILE: $1"; _progress last "$1"; }
+fail() { echo "FAIL: $TESTFILE: $1"; FAILCOUNT=$((FAILCOUNT + 1)); _progress last "$1"; }
+skip() { echo "SKIP: $TESTFILE: $1 ($2)"; _progress last "$1"; }
 
 testing() {
   if [ $# -ne 5 ]; then
@@ -63,7 +75,8 @@ testing() {
 # testcmd NAME ARGS EXPECTED INPUT STDIN: like testing, with "$RPROCBOX " prefixed.
 testcmd() { testing "$1" "\"\$RPROCBOX\" $2" "$3" "$4" "$5"; }
 
-# skip_all REASON: report one SKIP for the whole file and stop it.
+# skip_all REASON: report one SKIP for the whole file and stop it; the runner
+# counts the file's other planned cases as skipped for the same reason.
 skip_all() { skip "all" "$1"; exit 0; }
 
 # need_root: skip the whole file unless running as root.
@@ -78,10 +91,21 @@ need_cmd() {
 
 # wait_for SECONDS COMMAND...: poll COMMAND every 0.05 s until it succeeds.
 wait_for() {
-  _w_n=$(( $1 * 20 )); shift
+  _w_n=$(( $1 * 20 )); _w_s=$1; shift; _progress wait "$* (up to $_w_s s)"
   while [ "$_w_n" -gt 0 ]; do
-    "$@" >/dev/null 2>&1 && return 0
+    "$@" >/dev/null 2>&1 && { _progress wait ""; return 0; }
     sleep 0.05; _w_n=$((_w_n - 1))
   done
+  _progress wait ""
   return 1
 }
+
+# alive PID: running and not a zombie (a zombie's reaper may be slow). An
+# empty PID is never alive: /proc//stat would be /proc/stat.
+alive() {
+  [ -n "$1" ] || return 1
+  _st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  _st=${_st##*) }
+  [ "${_st%% *}" != Z ]
+}
+gone() { ! alive "$1"; }
