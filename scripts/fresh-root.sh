@@ -28,33 +28,11 @@ SUITE=bookworm
 
 die() { echo "fresh-root.sh: $*" >&2; exit 2; }
 
-# mirror_sources: "deb URI SUITE main" for each Debian suite this machine
-# uses (both apt source formats), other vendors' repositories left out.
-mirror_sources() {
-  { cat /etc/apt/sources.list 2>/dev/null
-    for f in /etc/apt/sources.list.d/*.list; do [ -f "$f" ] && cat "$f"; done
-  } | awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) while ($i !~ /\]$/) i++; if ($2 ~ /^\[/) i++
-                        print $i, $(i + 1) }'
-  for f in /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && cat "$f" && echo; done |
-    awk 'function flush() { if (deb) { n = split(s, a, " "); for (j = 1; j <= n; j++) print u, a[j] }
-                            deb = 0; u = ""; s = "" }
-         /^[ \t]*$/ { flush(); next }
-         /^Types:/ { deb = ($0 ~ /[ \t]deb([ \t]|$)/) }
-         /^URIs:/ { u = $2 }
-         /^Suites:/ { sub(/^Suites:[ \t]*/, ""); s = $0 }
-         END { flush() }'
-}
-
-debian_sources() {
-  mirror_sources | awk -v s="$SUITE" '$2 == s || $2 == s "-updates" || $2 == s "-security" {
-    if (!seen[$2]++) print "deb " $1 " " $2 " main" }'
-}
-
 # bootstrap: the cached tarball, made anew when missing, a week old, or when
 # the machine's sources changed.
 bootstrap() {
   mkdir -p "$WORK"
-  debian_sources > "$WORK/sources.new"
+  "$TOP/scripts/mirror.sh" sources "$SUITE" > "$WORK/sources.new"
   grep -q " $SUITE main\$" "$WORK/sources.new" ||
     die "this machine's apt sources name no Debian $SUITE mirror"
   if [ -f "$WORK/$SUITE.tar" ] && cmp -s "$WORK/sources.new" "$WORK/sources.list" &&
