@@ -37,6 +37,7 @@ bootstrap() {
     die "this machine's apt sources name no Debian $SUITE mirror"
   if [ -f "$WORK/$SUITE.tar" ] && cmp -s "$WORK/sources.new" "$WORK/sources.list" &&
      [ -z "$(find "$WORK/$SUITE.tar" -mtime +7)" ]; then
+    rm -f "$WORK/sources.new"
     return 0
   fi
   echo "fresh-root.sh: bootstrapping Debian $SUITE" >&2
