@@ -219,6 +219,7 @@ pick() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$OUT/table.tsv";
         sub(/ \(dynamic.*\)/, "", p); sub(/containerd-shim-runc-v2/, "runc shim", p)
         sub(/ \(busybox\)/, "", p); sub(/ \(runc, busybox\)/, " (runc)", p)
         sub(/runc create\/start\/kill\/delete/, "runc", p); sub(/runc: SIGKILL to TaskExit/, "runc kill -9", p)
+        sub(/ wake \+ 1 state read/, "", p)
         t = (tgt[k] == "-") ? "" : tgt[k] " " res[k]
         printf "  %-32s %-11s %-30s %s\n", label[k], val[k], p, t
       }
