@@ -308,7 +308,8 @@ static int cmd_spec(int argc, char **argv)
   int n = rp_jw_finish(&w);
   if (n < 0 || n + 1 >= (int)sizeof(buf)) die(RP_EXIT_FAIL, "spec too large");
   buf[n++] = '\n';
-  if (rp_fs_write_atomic(path, buf, (size_t)n, 0644, &err)) die_err(&err);
+  // The bundle's config.json is the user's to keep: durable.
+  if (rp_fs_write_durable(path, buf, (size_t)n, 0644, &err)) die_err(&err);
   return 0;
 }
 

@@ -57,7 +57,7 @@ struct report {  // P1 -> create: the proxy's pid, or why there is none
 static int pick_processor(struct job *j)
 {
   const char *name = rp_spec_processor(&spec);
-  if (name) return rp_rproc_lookup(name, &j->proc, j->e);
+  if (name) return rp_rproc_find(name, &j->proc, j->e);  // claim reads what it needs, live
   struct rp_rproc *all = all_procs;
   char list[256] = "";
   int n = rp_rproc_list(all, RP_RPROC_MAX, NULL);

@@ -79,23 +79,27 @@ static void sync_dir_of(const char *path)
   }
 }
 
-// Make tmp (open as fd) the new path; always consumes fd and tmp.
-static int commit_tmp(int fd, const char *tmp, const char *path, mode_t mode, struct rp_err *e)
+// Make tmp (open as fd) the new path; always consumes fd and tmp. The
+// rename alone already keeps a crashing process from leaving a torn file;
+// fsync (durable) only adds survival of a power loss, which costs a disk
+// flush and buys nothing for what lives in /run or is staged for a while.
+static int commit_tmp(int fd, const char *tmp, const char *path, mode_t mode, int durable,
+                      struct rp_err *e)
 {
   int err = 0;
-  if (fchmod(fd, mode) || fsync(fd)) err = errno;
+  if (fchmod(fd, mode) || (durable && fsync(fd))) err = errno;
   if (close(fd) && !err) err = errno;
   if (!err && rename(tmp, path)) err = errno;
   if (err) {
     unlink(tmp);
     return rp_errf(e, err, "cannot write %s: %s", path, strerror(err));
   }
-  sync_dir_of(path);
+  if (durable) sync_dir_of(path);
   return 0;
 }
 
-int rp_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-                       struct rp_err *e)
+static int write_atomic(const char *path, const void *data, size_t len, mode_t mode, int durable,
+                        struct rp_err *e)
 {
   char tmp[RP_PATH_MAX];
   int fd = open_tmp(path, tmp, sizeof(tmp), e);
@@ -106,7 +110,19 @@ int rp_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mo
     unlink(tmp);
     return rp_errf(e, -r, "cannot write %s: %s", path, strerror(-r));
   }
-  return commit_tmp(fd, tmp, path, mode, e);
+  return commit_tmp(fd, tmp, path, mode, durable, e);
+}
+
+int rp_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                       struct rp_err *e)
+{
+  return write_atomic(path, data, len, mode, 0, e);
+}
+
+int rp_fs_write_durable(const char *path, const void *data, size_t len, mode_t mode,
+                        struct rp_err *e)
+{
+  return write_atomic(path, data, len, mode, 1, e);
 }
 
 int rp_fs_mkdir_p(const char *path, mode_t mode, struct rp_err *e)
@@ -158,7 +174,7 @@ int rp_fs_copy_atomic(int srcfd, const char *dst, mode_t mode, long long max, st
     if (r == -EFBIG) return rp_errf(e, EFBIG, "firmware is larger than %lld bytes", max);
     return rp_errf(e, -r, "cannot copy to %s: %s", dst, strerror(-r));
   }
-  return commit_tmp(fd, tmp, dst, mode, e);
+  return commit_tmp(fd, tmp, dst, mode, 0, e);
 }
 
 static int rm_at(int dirfd, const char *name, int depth)

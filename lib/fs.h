@@ -14,15 +14,23 @@
 int rp_fs_read(const char *path, char *buf, size_t cap, struct rp_err *e);
 int rp_fs_read_fd(int fd, const char *what, char *buf, size_t cap, struct rp_err *e);
 
-// Write data to path through "<dir>/.<name>.XXXXXX" + fsync + rename, so a
-// reader sees the old or the new content, never a mix.
+// Write data to path through "<dir>/.<name>.XXXXXX" + rename, so a reader
+// sees the old or the new content, never a mix, even when the writer dies.
+// No fsync: for files that do not outlive a boot (/run) or are temporary.
 int rp_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
                        struct rp_err *e);
+
+// The same, and the file and its directory entry reach the disk (fsync)
+// before it returns: for a file the user keeps, which must survive a power
+// loss too.
+int rp_fs_write_durable(const char *path, const void *data, size_t len, mode_t mode,
+                        struct rp_err *e);
 
 // Create path and its missing parents with mode.
 int rp_fs_mkdir_p(const char *path, mode_t mode, struct rp_err *e);
 
-// Copy at most max bytes of srcfd (from offset 0) to dst atomically.
+// Copy at most max bytes of srcfd (from offset 0) to dst atomically (no
+// fsync, as rp_fs_write_atomic: a staged copy is temporary).
 int rp_fs_copy_atomic(int srcfd, const char *dst, mode_t mode, long long max, struct rp_err *e);
 
 // Remove path and everything below it without following symlinks. A missing

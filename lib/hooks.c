@@ -36,30 +36,42 @@ static long now_ms(void)
   return t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+// Append what errfd has within wait_ms to msg; 1 when it had text. EOF
+// sets *errfd to -1 (poll ignores negative fds).
+static int collect(int *errfd, int wait_ms, char *msg, size_t cap, size_t *used)
+{
+  struct pollfd p = {*errfd, POLLIN, 0};
+  char buf[256];
+  if (poll(&p, 1, wait_ms) <= 0) return 0;
+  ssize_t n = read(*errfd, buf, sizeof(buf));
+  if (n > 0 && *used + 1 < cap) {
+    size_t k = (size_t)n < cap - 1 - *used ? (size_t)n : cap - 1 - *used;
+    memcpy(msg + *used, buf, k);
+    msg[*used += k] = 0;
+  }
+  if (n == 0) *errfd = -1;
+  return n > 0;
+}
+
 // Wait for pid, collecting its stderr into msg; -ETIMEDOUT kills it.
 static int reap(pid_t pid, int errfd, int timeout_s, char *msg, size_t cap, int *status)
 {
   long deadline = now_ms() + timeout_s * 1000L;
   size_t used = 0;
   for (;;) {
-    if (rp_proc_wait(pid, status, WNOHANG) == pid) return 0;
+    if (rp_proc_wait(pid, status, WNOHANG) == pid) {
+      // What it wrote just before it ended is still in the pipe; a child
+      // it left behind may hold the pipe open, hence the bound.
+      for (int i = 0; i < 16 && collect(&errfd, 0, msg, cap, &used); i++) {}
+      return 0;
+    }
     long left = deadline - now_ms();
     if (left <= 0) {
       kill(pid, SIGKILL);
       rp_proc_wait(pid, status, 0);
       return -ETIMEDOUT;
     }
-    struct pollfd p = {errfd, POLLIN, 0};
-    if (poll(&p, 1, left < 20 ? (int)left : 20) > 0) {
-      char buf[256];
-      ssize_t n = read(errfd, buf, sizeof(buf));
-      if (n > 0 && used + 1 < cap) {
-        size_t k = (size_t)n < cap - 1 - used ? (size_t)n : cap - 1 - used;
-        memcpy(msg + used, buf, k);
-        msg[used += k] = 0;
-      }
-      if (n == 0) errfd = -1;  // poll ignores negative fds
-    }
+    collect(&errfd, left < 20 ? (int)left : 20, msg, cap, &used);
   }
 }
 

@@ -32,6 +32,8 @@ struct px {
   int logdead, outdead;      // the tty hung up; nobody reads our stdout
   int had_trace;             // trace0 existed while running
   int fd_state, fd_fw;       // sysfs attributes kept open for polling
+  int last_state;            // what the previous tick read, or -1
+  unsigned ticks;            // ticks since the start: the slower cadences
   long unsure_since;         // when a possible kernel recovery began, or 0
   long trace_next;           // no trace0: when to look for it again
   struct rp_trace trace;
@@ -257,25 +259,37 @@ static int recovering(struct px *x, int s)
   return now - x->unsure_since < RP_PROXY_START_TIMEOUT;
 }
 
-// Read state and firmware through descriptors kept open: a look every
-// 50 ms then costs two preads. Returns the state, or -1 when they are gone.
+// The state on every tick through a descriptor kept open: one pread. The
+// firmware name only when the state moved, or every RP_PROXY_FW_TICKS:
+// replacing it takes a stop and a start, which a tick sees unless both fall
+// between two looks. Returns the state, or -1 when it is gone.
 static int look(struct px *x, char *fw, size_t cap)
 {
   char st[32];
+  fw[0] = 0;
   if (x->fd_state < 0) x->fd_state = rp_rproc_open(&x->p, "state");
-  if (x->fd_fw < 0) x->fd_fw = rp_rproc_open(&x->p, "firmware");
   if (x->fd_state < 0 || rp_rproc_reread(x->fd_state, st, sizeof(st)) < 0) return -1;
+  int s = (int)rp_rstate_parse(st);
+  if (s == x->last_state && x->ticks % RP_PROXY_FW_TICKS) return s;
+  if (x->fd_fw < 0) x->fd_fw = rp_rproc_open(&x->p, "firmware");
   if (x->fd_fw < 0 || rp_rproc_reread(x->fd_fw, fw, cap) < 0) fw[0] = 0;
-  return (int)rp_rstate_parse(st);
+  return s;
 }
 
-// One look at the processor while running; an exit code when it ended.
+// One look at the processor while running; an exit code when it ended. The
+// log is fetched every RP_PROXY_LOG_TICKS and at once when the state moved,
+// so the lines before a crash are out before the proxy says it ended.
 static int tick(struct px *x)
 {
   char cur[RP_FW_NAME_MAX];
-  pump_log(x);
-  if (x->c->sandbox) return -1;
-  int s = look(x, cur, sizeof(cur));
+  x->ticks++;
+  if (x->c->sandbox) {
+    pump_log(x);
+    return -1;
+  }
+  int s = look(x, cur, sizeof(cur)), moved = s != x->last_state;
+  x->last_state = s;
+  if (moved || x->ticks % RP_PROXY_LOG_TICKS == 0) pump_log(x);
   if (s < 0) {
     say(x, "processor %s disappeared%s", "");
     return finish(x, RP_PROXY_GONE, "the processor disappeared");
@@ -347,7 +361,7 @@ static int wait_commit(struct px *x)
 int rp_proxy_run(const struct rp_proxy_cfg *c)
 {
   static struct px x;
-  x = (struct px){.c = c, .p = c->proc, .fd_state = -1, .fd_fw = -1};
+  x = (struct px){.c = c, .p = c->proc, .fd_state = -1, .fd_fw = -1, .last_state = -1};
   set_title(c);
   x.sigfd = setup_signals();
   rp_trace_init(&x.trace, &c->proc);

@@ -19,6 +19,9 @@
 #include "rproc.h"
 
 #define RP_PROXY_TICK_MS 50        // state polling period while running
+#define RP_PROXY_FW_TICKS 20       // the firmware name: every 20th tick (1 s)
+#define RP_PROXY_LOG_TICKS 4       // trace0: every 4th tick (200 ms), so a
+                                   // line is out within 250 ms
 #define RP_PROXY_START_TIMEOUT 10000  // ms for "running" after a start write
 
 struct rp_proxy_cfg {

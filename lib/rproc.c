@@ -75,19 +75,30 @@ static void read_opt(const struct rp_rproc *p, const char *attr, char *buf, size
   if (rp_rproc_read(p, attr, buf, cap, NULL) < 0) buf[0] = 0;
 }
 
-int rp_rproc_load(int index, struct rp_rproc *out, struct rp_err *e)
+// Processor index with only its name read: what finding one needs.
+static int load_name(int index, struct rp_rproc *out, struct rp_err *e)
 {
   memset(out, 0, sizeof(*out));
   out->index = index;
   rp_fmt(out->dev, sizeof(out->dev), "remoteproc%d", index);
   int r = rp_rproc_read(out, "name", out->name, sizeof(out->name), e);
-  if (r < 0) return r;
-  r = rp_rproc_read(out, "state", out->state, sizeof(out->state), e);
+  return r < 0 ? r : 0;
+}
+
+static int load_attrs(struct rp_rproc *out, struct rp_err *e)
+{
+  int r = rp_rproc_read(out, "state", out->state, sizeof(out->state), e);
   if (r < 0) return r;
   read_opt(out, "firmware", out->firmware, sizeof(out->firmware));
   read_opt(out, "recovery", out->recovery, sizeof(out->recovery));
   read_opt(out, "coredump", out->coredump, sizeof(out->coredump));
   return 0;
+}
+
+int rp_rproc_load(int index, struct rp_rproc *out, struct rp_err *e)
+{
+  int r = load_name(index, out, e);
+  return r ? r : load_attrs(out, e);
 }
 
 // Index from "remoteprocN", or -1.
@@ -151,25 +162,44 @@ static int not_found(const char *name, const struct rp_rproc *all, int n, struct
                  name, list);
 }
 
-int rp_rproc_lookup(const char *name, struct rp_rproc *out, struct rp_err *e)
+// A device name ("remoteproc2") among the listed indexes: its index, or -1.
+static int listed_dev(const char *name, const int *idx, int n)
+{
+  for (int i = 0; i < n; i++) {
+    char dev[24];
+    rp_fmt(dev, sizeof(dev), "remoteproc%d", idx[i]);
+    if (!strcmp(dev, name)) return idx[i];
+  }
+  return -1;
+}
+
+int rp_rproc_find(const char *name, struct rp_rproc *out, struct rp_err *e)
 {
   struct rp_rproc all[RP_RPROC_MAX];  // 16 KiB of stack: no static a child would inherit
-  int n = rp_rproc_list(all, RP_RPROC_MAX, e), hit = -1;
+  int idx[RP_RPROC_MAX], n = scan_indexes(idx, RP_RPROC_MAX, e), m = 0, hit = -1;
   if (n < 0) return n;
+  // A device name wins over a processor named like it, and costs one read.
+  int dev = listed_dev(name, idx, n);
+  if (dev >= 0 && !load_name(dev, out, NULL)) return 0;
+  // Every name is read (once) even after a match: a second one makes the
+  // name ambiguous.
   for (int i = 0; i < n; i++) {
-    if (!strcmp(all[i].dev, name)) {
-      *out = all[i];
-      return 0;
-    }
-    if (strcmp(all[i].name, name)) continue;
-    if (hit >= 0)
+    if (load_name(idx[i], &all[m], NULL)) continue;  // removed meanwhile
+    if (!strcmp(all[m].name, name) && hit >= 0)
       return rp_errf(e, EINVAL, "remote processor name %s is ambiguous (%s, %s): use the device name",
-                     name, all[hit].dev, all[i].dev);
-    hit = i;
+                     name, all[hit].dev, all[m].dev);
+    if (!strcmp(all[m].name, name)) hit = m;
+    m++;
   }
-  if (hit < 0) return not_found(name, all, n, e);
+  if (hit < 0) return not_found(name, all, m, e);
   *out = all[hit];
   return 0;
+}
+
+int rp_rproc_lookup(const char *name, struct rp_rproc *out, struct rp_err *e)
+{
+  int r = rp_rproc_find(name, out, e);
+  return r ? r : load_attrs(out, e);
 }
 
 int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e)

@@ -43,6 +43,11 @@ int rp_rproc_list(struct rp_rproc *out, int cap, struct rp_err *e);
 
 // Find a processor by its name or its device name ("remoteproc2"). An
 // unknown name fails with -ENODEV and lists the available processors.
+// Fills index, dev and name only: it reads each processor's name once
+// (a device name: that one's only) and nothing else.
+int rp_rproc_find(const char *name, struct rp_rproc *out, struct rp_err *e);
+
+// rp_rproc_find, then every attribute of the processor found.
 int rp_rproc_lookup(const char *name, struct rp_rproc *out, struct rp_err *e);
 
 // (Re)read every attribute of processor index into out.

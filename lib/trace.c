@@ -36,21 +36,35 @@ static int same_buffer(struct rp_trace *t)
   return pread(t->fd, h, (size_t)t->headlen, 0) == t->headlen && !memcmp(h, t->head, (size_t)t->headlen);
 }
 
+// Text from off on into buf, read from one byte before off (when off > 0)
+// so that the same pread sees whether the buffer still holds the byte last
+// delivered there: -ESTALE when it shrank below it or that byte changed.
+static ssize_t read_on(struct rp_trace *t, char *buf, size_t cap)
+{
+  if (!t->off) return pread(t->fd, buf, cap, 0);
+  ssize_t n = pread(t->fd, buf, cap, t->off - 1);
+  if (n < 0) return -errno;
+  if (n == 0 || buf[0] != t->last) return -ESTALE;
+  memmove(buf, buf + 1, (size_t)--n);
+  return n;
+}
+
 int rp_trace_poll(struct rp_trace *t, char *buf, size_t cap)
 {
+  if (cap < 2) return -EINVAL;  // room for the byte before off and one more
   if (t->fd < 0) {
     t->fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (t->fd < 0) return -ENOENT;
     t->off = 0;
   }
-  ssize_t n = pread(t->fd, buf, cap, t->off);
-  if (n < 0) {  // the kernel removed the file under us
+  ssize_t n = read_on(t, buf, cap);
+  if (n < 0 && n != -ESTALE) {  // the kernel removed the file under us
     restart(t);
     return -ENOENT;
   }
   // Checked even when nothing is new: a recovered firmware's fresh log may
-  // already be as long as what was delivered from the old one.
-  if (t->off > 0 && (!same_buffer(t) || (n == 0 && pread(t->fd, buf, 1, t->off - 1) != 1))) {
+  // already be as long as what was delivered.
+  if (n == -ESTALE || (t->off > 0 && !same_buffer(t))) {
     restart(t);  // shrank or replaced: a new firmware run, deliver it from the start
     return rp_trace_poll(t, buf, cap);
   }
@@ -63,5 +77,6 @@ int rp_trace_poll(struct rp_trace *t, char *buf, size_t cap)
     t->headlen = (int)t->off + k;
   }
   t->off += n;
+  if (n > 0) t->last = buf[n - 1];
   return (int)n;
 }

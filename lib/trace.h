@@ -18,12 +18,14 @@ struct rp_trace {
   long long off;
   char head[32];  // first bytes delivered: a changed head means a new buffer
   int headlen;
+  char last;      // the byte delivered last, at off - 1
 };
 
 int rp_trace_init(struct rp_trace *t, const struct rp_rproc *p);
 
-// Copy up to cap bytes of new log text into buf. Returns the count (0 when
-// nothing is new) or -ENOENT while trace0 does not exist.
+// Copy up to cap bytes of new log text into buf (cap >= 2). Returns the
+// count (0 when nothing is new) or -ENOENT while trace0 does not exist. Two
+// preads when the file is open: the text, and the head it started with.
 int rp_trace_poll(struct rp_trace *t, char *buf, size_t cap);
 
 void rp_trace_close(struct rp_trace *t);

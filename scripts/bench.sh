@@ -22,9 +22,11 @@
 #              holding busybox containers grouped the same way; RSS of one
 #              proxy (under the shim, and made by the runtime CLI). Sampled
 #              BENCH_ITER times from one set-up.
-#   latency.*  `state`, `list` vs /bin/true (the exec floor) and runc; a full
-#              create/start/kill/delete cycle (simulator, zero start delay) vs
-#              the same with runc; `ctr run -d` until the processor runs vs
+#   latency.*  `state`, `list` vs /bin/true (the exec floor) and runc;
+#              create alone on boards of 2 and 12 processors (simulators of
+#              their own) vs /bin/true; a full create/start/kill/delete
+#              cycle (simulator, zero start delay) vs the same with runc
+#              (target: half runc's); `ctr run -d` until the processor runs vs
 #              `ctr run -d` of a runc container. Runs are interleaved, so the
 #              ratios come from the same moments of a noisy machine.
 #   crash.*    simulated crash (debugfs crash file, recovery disabled) to the
@@ -35,7 +37,15 @@
 #              one running container (the kernel's sum_exec_runtime from
 #              /proc/PID/task/*/schedstat, ns; utime+stime of /proc/PID/stat,
 #              the same time in 10 ms ticks, in the note; spread: 1 s windows),
-#              next to containerd-shim-runc-v2 with one container
+#              next to containerd-shim-runc-v2 with one container, and
+#              the proxy's next to its floor (benchtool poll: a tick's wake
+#              and one read of the same state file); the
+#              simulator's CPU over the same time; then, strace attached to
+#              the proxy for as long: its sysfs/debugfs reads a second and a
+#              tick (its poll calls that timed out)
+#   create.*   one create on each board under strace -f: its fsync calls and
+#              its opens of sysfs/debugfs files (the 12-processor board may
+#              add one name read for each further processor, nothing else)
 #
 # Knobs: BENCH_ITER (default 20), BENCH_CRASHES (default max(100, BENCH_ITER)),
 # BENCH_IDLE_SECONDS (10), BENCH_SMOKE (1: everything once, idle 1 s, exit 0
@@ -78,8 +88,8 @@ cannot() { echo "bench.sh: cannot run here: $*" >&2; exit 3; }
 if [ "${BENCH_NO_DEPS:-0}" != 1 ]; then
   scripts/deps.sh build bench peers sim arm64 || say "some packages are missing; what needs them is reported as skipped"
 fi
-for _c in make "$HOSTCC" musl-gcc strip containerd ctr runc containerd-shim-runc-v2; do
-  command -v "$_c" >/dev/null 2>&1 || cannot "needs $_c (scripts/deps.sh build peers)"
+for _c in make "$HOSTCC" musl-gcc strip containerd ctr runc containerd-shim-runc-v2 strace; do
+  command -v "$_c" >/dev/null 2>&1 || cannot "needs $_c (scripts/deps.sh build peers bench)"
 done
 
 mkdir -p "$OUT" || exit 1
@@ -280,6 +290,82 @@ rm -f "$W/strip.tmp"
 
 # ---------------------------------------------------------------- set-up
 
+# ---------------------------------------------------------------- create
+
+# The exec floor's samples come from here and from the CLI latency loop.
+: > "$S/true"
+BTT() { "$BT" time 1 -- "$@"; }
+"$TOP/build/mkelf" --seed bench "$W/img/hello.elf" >>"$LOG" 2>&1 || { broke "mkelf"; exit 2; }
+
+# syscalls TRACE CUT REGEX: lines of strace -ttt output TRACE before the
+# time CUT (seconds) whose call matches the extended REGEX.
+syscalls() {
+  awk -v cut="$2" '$2 + 0 < cut + 0 { $1 = $2 = ""; sub(/^ +/, ""); print }' "$1" | grep -E "$3"
+}
+
+# traced_create TAG ID: one create under strace -f (it and the processes it
+# forks, up to the moment the container reads "created"; not what delete
+# makes them do later): CR_FSYNC (fsync and fdatasync calls), CR_OPENS (opens
+# of files under the simulator's sys: sysfs and debugfs), CR_NAMES (of
+# them, "name" attributes). Opens that fail count too: each is a lookup.
+traced_create() {
+  CR_FSYNC='' CR_OPENS='' CR_NAMES=''
+  _tr=$W/create-$1.strace
+  strace -f -ttt -qq -o "$_tr" -e trace=open,openat,fsync,fdatasync \
+    "$RT" --root "$RTROOT" create --bundle "$W/cb" "$2" >>"$LOG" 2>&1 </dev/null &
+  _sp=$!
+  _k=0 _cut=''
+  while [ "$_k" -lt 200 ]; do
+    if "$RT" --root "$RTROOT" state "$2" 2>/dev/null | grep -q '"status": *"created"'; then
+      _cut=$(date +%s.%N)
+      break
+    fi
+    sleep 0.05; _k=$((_k + 1))
+  done
+  "$RT" --root "$RTROOT" delete --force "$2" >>"$LOG" 2>&1
+  wait "$_sp"
+  cp "$_tr" "$OUT/" 2>/dev/null
+  [ -n "$_cut" ] || { broke "create under strace ($1): the container never read created"; return 1; }
+  _sysre="^open(at)?\\(.*\"${RPROC_ROOT%/}/sys/"
+  CR_FSYNC=$(syscalls "$_tr" "$_cut" '^f(data)?sync\(' | grep -c .)
+  CR_OPENS=$(syscalls "$_tr" "$_cut" "$_sysre" | grep -c .)
+  CR_NAMES=$(syscalls "$_tr" "$_cut" "$_sysre" | grep -c '/name"')
+  say "create ($1): $CR_FSYNC fsync, $CR_OPENS sysfs opens ($CR_NAMES of name files)"
+}
+
+# create_board TAG N: create alone (deleted outside the timed part) on a
+# simulator of its own with N processors, the bundle naming the last one
+# (a search by name reaches it last), interleaved with /bin/true; then one
+# create under strace (traced_create). Sets CR_<TAG>_* from it.
+create_board() {
+  _names='' _i=0
+  while [ "$_i" -lt "$2" ]; do _names="$_names c$_i"; _i=$((_i + 1)); done
+  # shellcheck disable=SC2086
+  sim_start $_names || { broke "simulator of $2 processors: $SIM_ERROR"; return 1; }
+  rm -rf "$W/cb" && mkdir -p "$W/cb/rootfs" && cp "$W/img/hello.elf" "$W/cb/rootfs/" &&
+    (cd "$W/cb" && "$RT" spec --firmware hello.elf --processor "c$(($2 - 1))") >>"$LOG" 2>&1 ||
+    { broke "the create bundle ($1)"; sim_stop; return 1; }
+  _id=cr$1$RUNID
+  _del="\"$RT\" --root \"$RTROOT\" delete --force $_id"
+  : > "$S/create_$1"
+  "$BT" time 1 --after "$_del" -- "$RT" --root "$RTROOT" create --bundle "$W/cb" "$_id" >/dev/null || broke "create ($1)"
+  _k=0
+  while [ "$_k" -lt "$ITER" ]; do
+    BTT /bin/true >> "$S/true" || broke "/bin/true"
+    "$BT" time 1 --after "$_del" -- "$RT" --root "$RTROOT" create --bundle "$W/cb" "$_id" \
+      >> "$S/create_$1" || { broke "remoteproc-runtime create ($1)"; break; }
+    _k=$((_k + 1))
+  done
+  traced_create "$1" "$_id"
+  eval "CR_$1_FSYNC=\$CR_FSYNC CR_$1_OPENS=\$CR_OPENS CR_$1_NAMES=\$CR_NAMES"
+  sim_stop || broke "the simulator of $2 processors left a mount behind"
+}
+
+say "create alone: boards of 2 and 12 processors ($ITER repetitions each)"
+CR_2_FSYNC='' CR_2_OPENS='' CR_2_NAMES='' CR_12_FSYNC='' CR_12_OPENS='' CR_12_NAMES=''
+create_board 2 2
+create_board 12 12
+
 say "starting the simulator and containerd"
 # m0-m9: the shim's group of ten; m10: runtime CLI; m11: ctr run; m12: crashes.
 NPROC=13
@@ -293,7 +379,6 @@ i=0
 while [ "$i" -lt "$NPROC" ]; do sim_start_delay "remoteproc$i" 0 || broke "zero start delay"; i=$((i + 1)); done
 dev_state() { echo "$SYS/class/remoteproc/remoteproc$1/state"; }
 
-"$TOP/build/mkelf" --seed bench "$W/img/hello.elf" >>"$LOG" 2>&1 || { broke "mkelf"; exit 2; }
 sh scripts/mkimage.sh --name localhost/rpbench-fw:latest --firmware "$W/img/hello.elf" \
   --oci-archive "$W/img/fw.tar" >>"$LOG" 2>&1 || { broke "mkimage (firmware)"; exit 2; }
 # The busybox image needs a static busybox: Debian's busybox-static, or any
@@ -393,9 +478,8 @@ done
 [ "$cli_ok" = 0 ] || grep -qx running "$STATIC/sys/class/remoteproc/remoteproc10/state" ||
   broke "the state container's processor is not running"
 
-: > "$S/true"; : > "$S/state"; : > "$S/state_static"; : > "$S/list"; : > "$S/runc_state"; : > "$S/runc_list"; : > "$S/crun_state"
+: > "$S/state"; : > "$S/state_static"; : > "$S/list"; : > "$S/runc_state"; : > "$S/runc_list"; : > "$S/crun_state"
 : > "$S/cycle"; : > "$S/runc_cycle"
-BTT() { "$BT" time 1 -- "$@"; }
 BTS() { RPROC_ROOT=$STATIC "$BT" time 1 -- "$@"; }
 # Warm-up (page cache, dentries), not measured.
 BTT /bin/true >/dev/null; BTS "$RT" --root "$RTROOT" state "$ST_ID" >/dev/null 2>&1
@@ -476,6 +560,30 @@ sample_mem() {
   return 0
 }
 
+# proxy_reads PID SECONDS: strace attached to the idle proxy PID for SECONDS
+# (after the CPU figure: tracing slows it). PX_READS: read and pread64 calls
+# on files under the simulator's sys (sysfs and debugfs), PX_OPENS: opens
+# there, PX_TICKS: its poll calls that timed out (its ticks), PX_SECS: the
+# time attached.
+proxy_reads() {
+  PX_READS='' PX_OPENS='' PX_TICKS='' PX_SECS=''
+  _tr=$W/proxy.strace
+  strace -qq -y -p "$1" -o "$_tr" -e trace=read,pread64,open,openat,poll,ppoll 2>>"$LOG" &
+  _sp=$!
+  _t0=$(date +%s.%N)
+  sleep "$2"
+  kill -INT "$_sp" 2>/dev/null
+  wait "$_sp"
+  _t1=$(date +%s.%N)
+  cp "$_tr" "$OUT/" 2>/dev/null
+  _sys=${RPROC_ROOT%/}/sys/
+  PX_READS=$(grep -cE "^p?read(64)?\([0-9]+<$_sys" "$_tr")
+  PX_OPENS=$(grep -cE "^open(at)?\(.*\"$_sys" "$_tr")
+  PX_TICKS=$(grep -cE '^p?poll\(.*= 0 \(Timeout\)' "$_tr")
+  PX_SECS=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.3f", b - a }')
+  [ "$PX_TICKS" -gt 0 ] || broke "the proxy's reads: no tick seen under strace"
+}
+
 mem_ok=1
 run_rp rp0 m0 || { broke "ctr run -d of a firmware task (shim)"; mem_ok=0; }
 run_rc rc0 || { broke "ctr run -d of a runc task"; mem_ok=0; }
@@ -486,8 +594,19 @@ if [ "$mem_ok" = 1 ] && [ -n "$SHIM" ] && [ -n "$RSHIM" ]; then
   sample_mem shim1 "$SHIM"; sample_mem rshim1 "$RSHIM"; sample_mem proxy "$PX"
   resident shim-1 "$SHIM"
   resident proxy "$PX"
-  say "idle CPU over $IDLE s (shim $SHIM, proxy $PX, containerd-shim-runc-v2 $RSHIM)"
-  if "$BT" cpu "$IDLE" "$SHIM" "$PX" "$RSHIM" > "$S/idle" 2>>"$LOG"; then :; else broke "idle CPU"; : > "$S/idle"; fi
+  # The floor under the proxy's figure, measured at the same moments: a
+  # process that only wakes every tick of the proxy (RP_PROXY_TICK_MS) and
+  # reads the same state file once.
+  TICK_MS=$(sed -n 's/^#define RP_PROXY_TICK_MS *\([0-9]*\).*/\1/p' lib/proxy.h)
+  "$BT" poll "$TICK_MS" "$(dev_state 0)" 2>>"$LOG" &
+  FLOOR_PID=$!
+  sleep 0.2
+  say "idle CPU over $IDLE s (shim $SHIM, proxy $PX, containerd-shim-runc-v2 $RSHIM, simulator $SIM_PID, floor $FLOOR_PID)"
+  if "$BT" cpu "$IDLE" "$SHIM" "$PX" "$RSHIM" "$SIM_PID" "$FLOOR_PID" > "$S/idle" 2>>"$LOG"; then :; else broke "idle CPU"; : > "$S/idle"; fi
+  kill "$FLOOR_PID" 2>/dev/null
+  wait "$FLOOR_PID" 2>/dev/null
+  say "the proxy's sysfs reads over $IDLE s (strace)"
+  proxy_reads "$PX" "$IDLE"
   i=1 rp_err="" rc_err=""
   while [ "$i" -lt 10 ]; do
     if [ -z "$rp_err" ] && ! _o=$(run_rp "rp$i" "m$i" 2>&1); then rp_err="task rp$i: $_o"; fi
@@ -643,8 +762,44 @@ else
   latrow latency.state.vs_crun state "crun state" crun_state "note=same figure as latency.state, judged there"
 fi
 latrow latency.list list "runc list" runc_list "note=one container in each root; FUSE simulator"
-latrow latency.cycle cycle "runc create/start/kill/delete (busybox)" runc_cycle \
-  "note=create, start, kill (TERM; runc KILL), wait for the process, delete; simulator start delay 0"
+# create alone: 5x the exec floor; its sysfs opens may grow by one name read
+# for each further processor, nothing else.
+if [ -n "$FLOOR" ]; then
+  _tv=$(awk -v f="$FLOOR" 'BEGIN { printf "%.4f", 5 * f }')
+  latrow latency.create create_2 "" "" tv="$_tv" "tt=<= 5x /bin/true ($(awk -v t="$_tv" 'BEGIN { printf "%.2f", t }') ms)" \
+    "note=create alone (delete not timed), 2 processors on the FUSE simulator, the bundle naming the second"
+else
+  latrow latency.create create_2 "" "" "tt=<= 5x /bin/true" "note=no exec floor measured"
+fi
+latrow latency.create.12 create_12 "" "" \
+  "note=the same with 12 processors, the bundle naming the last; judged by its sysfs opens (create.sysfs_opens.12)"
+cnt_row() {  # cnt_row NAME VALUE KEYS...: a count from one traced run
+  _cn=$1 _cv=$2; shift 2
+  if [ -n "$_cv" ]; then row name="$_cn" unit=calls value="$_cv" n=1 "$@"
+  else row name="$_cn" unit=calls "$@" "note=not measured (see errors)"; fi
+}
+cnt_row create.fsync "$CR_2_FSYNC" tv=0 "tt=0: nothing create writes outlives a boot" \
+  "note=fsync and fdatasync calls of one create and the processes it forks (strace -f), 2 processors"
+cnt_row create.sysfs_opens.2 "$CR_2_OPENS" \
+  "note=opens of sysfs/debugfs files by one create (strace -f), 2 processors: ${CR_2_NAMES:-?} of name files"
+if [ -n "$CR_2_OPENS" ]; then
+  cnt_row create.sysfs_opens.12 "$CR_12_OPENS" tv=$((CR_2_OPENS + 10)) \
+    "tt=<= the 2-processor count + 10 (one name each)" \
+    "note=the same with 12 processors: ${CR_12_NAMES:-?} of name files"
+else
+  cnt_row create.sysfs_opens.12 "$CR_12_OPENS" "tt=<= the 2-processor count + 10 (one name each)" \
+    "note=no 2-processor count to compare with"
+fi
+RC_CYCLE=
+[ -s "$S/runc_cycle" ] && RC_CYCLE=$(stats "$S/runc_cycle" 1000 | awk '{ print $2 }')
+if [ -n "$RC_CYCLE" ]; then
+  _tv=$(awk -v f="$RC_CYCLE" 'BEGIN { printf "%.4f", 0.5 * f }')
+  latrow latency.cycle cycle "runc create/start/kill/delete (busybox)" runc_cycle tv="$_tv" "tt=<= 0.5x runc's" \
+    "note=create, start, kill (TERM; runc KILL), wait for the process, delete; simulator start delay 0"
+else
+  latrow latency.cycle cycle "runc create/start/kill/delete (busybox)" runc_cycle "tt=<= 0.5x runc's" \
+    "note=create, start, kill (TERM; runc KILL), wait for the process, delete; no runc figure to judge by"
+fi
 latrow latency.ctr_run ctr_run "ctr run -d (runc, busybox)" runc_ctr_run \
   "note=until the processor reads running; runc: until ctr returns"
 
@@ -676,6 +831,10 @@ if [ -s "$S/idle" ]; then
   set -- $(awk 'NR == 2' "$S/idle"); i_p=$2 i_ps=$3 i_pmn=$4 i_pmx=$5
   # shellcheck disable=SC2046
   set -- $(awk 'NR == 3' "$S/idle"); i_r=$2 i_rs=$3 i_rmn=$4 i_rmx=$5
+  # shellcheck disable=SC2046
+  set -- $(awk 'NR == 4' "$S/idle"); i_ms=$3 i_mmn=$4 i_mmx=$5
+  # shellcheck disable=SC2046
+  set -- $(awk 'NR == 5' "$S/idle"); i_fs=$3 i_fmn=$4 i_fmx=$5
   # The value is the CPU time the kernel accounts (sum_exec_runtime, ns, from
   # /proc/PID/task/*/schedstat); utime+stime of /proc/PID/stat is the same
   # time cut to 10 ms ticks (5 ticks = 0.5 % over 10 s), shown in the note.
@@ -683,11 +842,24 @@ if [ -s "$S/idle" ]; then
     peer=containerd-shim-runc-v2 pv="$i_rs" plo="$i_rmn" phi="$i_rmx" tv=0.5 "tt=<= 0.5 % of a core" \
     "note=CPU time over $IDLE s with one running task (utime+stime: $i_s %, runc shim $i_r %); spread: 1 s windows"
   row name=idle.proxy.cpu unit=% value="$i_ps" sk=min-max lo="$i_pmn" hi="$i_pmx" n="$IDLE" \
-    tv=0.5 "tt=<= 0.5 % of a core" \
-    "note=CPU time over $IDLE s (utime+stime: $i_p %); 20 polls a second of sysfs state+firmware and debugfs trace, here through FUSE"
+    peer="floor: ${TICK_MS} ms wake + 1 state read" pv="$i_fs" plo="$i_fmn" phi="$i_fmx" \
+    tv=0.06 "tt=<= 0.06 % of a core" \
+    "note=CPU time over $IDLE s (utime+stime: $i_p %); a running task's proxy on the FUSE simulator; peer: benchtool poll, waking as often and reading the same state file once, over the same $IDLE s"
+  row name=idle.sim.cpu unit=% value="$i_ms" sk=min-max lo="$i_mmn" hi="$i_mmx" n="$IDLE" \
+    "note=the FUSE simulator's CPU time over the same $IDLE s, serving that proxy's and the floor poller's reads; not judged"
 else
   row name=idle.shim.cpu unit=% tv=0.5 "tt=<= 0.5 % of a core" "note=not measured (see errors)"
-  row name=idle.proxy.cpu unit=% tv=0.5 "tt=<= 0.5 % of a core" "note=not measured (see errors)"
+  row name=idle.proxy.cpu unit=% tv=0.06 "tt=<= 0.06 % of a core" "note=not measured (see errors)"
+  row name=idle.sim.cpu unit=% "note=not measured (see errors)"
+fi
+if [ -n "${PX_TICKS:-}" ] && [ "$PX_TICKS" -gt 0 ]; then
+  row name=idle.proxy.sysfs_reads unit=reads/s value="$(awk -v r="$PX_READS" -v t="$PX_SECS" 'BEGIN { printf "%.2f", r / t }')" \
+    n=1 "note=read and pread64 calls on sysfs/debugfs files by the idle proxy under strace over $PX_SECS s: $PX_READS reads, $PX_OPENS opens, $PX_TICKS ticks"
+  row name=idle.proxy.reads_per_tick unit=reads value="$(awk -v r="$PX_READS" -v t="$PX_TICKS" 'BEGIN { printf "%.3f", r / t }')" \
+    n="$PX_TICKS" tv=2 "tt=<= 2 a tick" "note=the same reads over its ticks (its poll calls that timed out)"
+else
+  row name=idle.proxy.sysfs_reads unit=reads/s "note=not measured (see errors)"
+  row name=idle.proxy.reads_per_tick unit=reads tv=2 "tt=<= 2 a tick" "note=not measured (see errors)"
 fi
 
 # ---------------------------------------------------------------- report

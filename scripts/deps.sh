@@ -15,7 +15,7 @@ pkgs_proto="protobuf-compiler libprotobuf-dev"
 pkgs_peers="containerd runc crun podman docker.io skopeo busybox-static"
 pkgs_kernel="qemu-system-arm cpio busybox-static gcc-aarch64-linux-gnu musl-dev:arm64"
 pkgs_fuzz="clang libclang-rt-14-dev"
-pkgs_bench="valgrind"
+pkgs_bench="valgrind strace"
 pkgs_tests="python3 nodejs npm"
 pkgs_fresh="mmdebstrap git ca-certificates"
 

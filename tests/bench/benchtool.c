@@ -28,6 +28,10 @@
 //       percent of one core over SECONDS, from utime+stime of /proc/PID/stat
 //       (clock ticks) and from the sum of /proc/PID/task/*/schedstat (ns);
 //       MIN/MAX over the one-second windows (schedstat).
+//   benchtool poll MS FILE
+//       Until killed: wake every MS milliseconds and read FILE once (pread
+//       at 0 on a descriptor kept open). What the least a poller of a
+//       processor's state costs: the floor under the proxy's idle CPU.
 //
 // Commands' stdout/stderr go to $BENCHTOOL_LOG (appended) or /dev/null.
 // Exit status: 0, 1 when a command failed or a wait timed out (with a
@@ -500,6 +504,20 @@ static int cmd_cpu(int argc, char **argv)
   return 0;
 }
 
+// ---- poll ----
+
+static int cmd_poll(int argc, char **argv)
+{
+  if (argc != 3) die(2, "usage: poll MS FILE");
+  int ms = count(argv[1]), fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+  char buf[64];
+  if (fd < 0) die(1, "cannot open %s: %s", argv[2], strerror(errno));
+  for (;;) {
+    poll(NULL, 0, ms);
+    if (pread(fd, buf, sizeof(buf), 0) < 0) die(1, "cannot read %s: %s", argv[2], strerror(errno));
+  }
+}
+
 // ---- resident ----
 
 static int cmd_resident(int argc, char **argv)
@@ -531,6 +549,7 @@ int main(int argc, char **argv)
   if (argc >= 3 && !strcmp(argv[1], "crash")) return cmd_crash(argc - 1, argv + 1);
   if (argc >= 3 && !strcmp(argv[1], "cpu")) return cmd_cpu(argc - 1, argv + 1);
   if (argc >= 3 && !strcmp(argv[1], "resident")) return cmd_resident(argc - 1, argv + 1);
-  fputs("usage: benchtool time|cycle|crash|cpu|resident ... (see tests/bench/benchtool.c)\n", stderr);
+  if (argc >= 3 && !strcmp(argv[1], "poll")) return cmd_poll(argc - 1, argv + 1);
+  fputs("usage: benchtool time|cycle|crash|cpu|resident|poll ... (see tests/bench/benchtool.c)\n", stderr);
   return 2;
 }

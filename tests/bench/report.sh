@@ -193,12 +193,19 @@ pick() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$OUT/table.tsv";
       label["memory.proxy.cli.rss"] = "proxy RSS (runtime CLI)"
       label["latency.exec_floor"] = "/bin/true (exec floor)"
       label["latency.state"] = "remoteproc-runtime state"
+      label["latency.create"] = "create alone, 2 processors"
+      label["latency.create.12"] = "create alone, 12 processors"
+      label["create.fsync"] = "fsync calls of a create"
+      label["create.sysfs_opens.2"] = "sysfs opens of a create, 2"
+      label["create.sysfs_opens.12"] = "sysfs opens of a create, 12"
       label["latency.cycle"] = "create+start+kill+delete"
       label["latency.ctr_run"] = "ctr run -d until running"
       label["crash.p99"] = "crash to TaskExit, p99"
       label["idle.shim.cpu"] = "idle CPU, shim"
       label["idle.proxy.cpu"] = "idle CPU, proxy"
-      n = split("size.default.x86_64 size.boot.x86_64 size.boot.arm64 memory.shim.1.rss memory.shim.10.rss memory.proxy.rss memory.proxy.cli.rss latency.exec_floor latency.state latency.cycle latency.ctr_run crash.p99 idle.shim.cpu idle.proxy.cpu", order, " ")
+      label["idle.proxy.sysfs_reads"] = "idle proxy: sysfs reads"
+      label["idle.proxy.reads_per_tick"] = "idle proxy: reads a tick"
+      n = split("size.default.x86_64 size.boot.x86_64 size.boot.arm64 memory.shim.1.rss memory.shim.10.rss memory.proxy.rss memory.proxy.cli.rss latency.exec_floor latency.state latency.create latency.create.12 create.fsync create.sysfs_opens.2 create.sysfs_opens.12 latency.cycle latency.ctr_run crash.p99 idle.shim.cpu idle.proxy.cpu idle.proxy.sysfs_reads idle.proxy.reads_per_tick", order, " ")
     }
     { val[$1] = $2; peer[$1] = $4; pv[$1] = $5; tgt[$1] = $7; res[$1] = $8 }
     END {
@@ -212,6 +219,7 @@ pick() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$OUT/table.tsv";
         sub(/ \(dynamic.*\)/, "", p); sub(/containerd-shim-runc-v2/, "runc shim", p)
         sub(/ \(busybox\)/, "", p); sub(/ \(runc, busybox\)/, " (runc)", p)
         sub(/runc create\/start\/kill\/delete/, "runc", p); sub(/runc: SIGKILL to TaskExit/, "runc kill -9", p)
+        sub(/ wake \+ 1 state read/, "", p)
         t = (tgt[k] == "-") ? "" : tgt[k] " " res[k]
         printf "  %-32s %-11s %-30s %s\n", label[k], val[k], p, t
       }

@@ -101,7 +101,10 @@ static int test_write_atomic(void)
   check_str(buf, "first");
   check(stat(at("w/state.json"), &st2) == 0 && st2.st_ino != st.st_ino && (st2.st_mode & 07777) == 0600);
   check(rp_fs_write_atomic(at("w/empty"), "", 0, 0644, &e) == 0);
-  check_str(listing("w"), "empty state.json");  // no ".state.json.XXXXXX" left
+  check(rp_fs_write_durable(at("w/config.json"), "{}", 2, 0644, &e) == 0);  // the same, and fsync'd
+  check(rp_fs_read(at("w/config.json"), buf, sizeof(buf), &e) == 2);
+  check_str(buf, "{}");
+  check_str(listing("w"), "config.json empty state.json");  // no ".state.json.XXXXXX" left
   return 0;
 }
 

@@ -149,6 +149,27 @@ static int ambiguous(void)
 }
 IN_CHILD(ambiguous)
 
+// find reads names only (create reads the chosen processor's attributes
+// itself, live): a processor without a state file is found by its name or
+// device name, with nothing but its name filled in; lookup reads the rest.
+static int find_names_only(void)
+{
+  char path[1024];
+  check(three() == 0);
+  snprintf(path, sizeof(path), "%s/sys/class/remoteproc/remoteproc2/state", root);
+  check(unlink(path) == 0);
+  check(rp_rproc_find("dsp", &p, &e) == 0 && p.index == 2);
+  check_str(p.name, "dsp");
+  check(!p.state[0] && !p.firmware[0]);
+  check(rp_rproc_find("remoteproc2", &p, &e) == 0);
+  check_str(p.name, "dsp");
+  check(rp_rproc_lookup("dsp", &p, &e) == -ENOENT);
+  check(rp_rproc_find("gpu", &p, &e) == -ENODEV);
+  check_str(e.msg, "remote processor gpu does not exist, available remote processors: m4, dsp, m0");
+  return 0;
+}
+IN_CHILD(find_names_only)
+
 static int attributes(void)
 {
   char buf[64], want[1200];
@@ -268,6 +289,7 @@ int main(void)
   RUN(test_list_empty);
   RUN(test_lookup);
   RUN(test_ambiguous);
+  RUN(test_find_names_only);
   RUN(test_attributes);
   RUN(test_states);
   RUN(test_may_recover);
