@@ -79,19 +79,24 @@ static int check_board(struct job *j)
   return rp_errf(j->e, EINVAL, "this container is for board \"%s\", but this board is %s", want, have);
 }
 
+// Everything start will need of the name and the file is checked here,
+// before anything is claimed or copied: the name the kernel will be given
+// (rp_stage_name) and the size.
 static int check_firmware(struct job *j)
 {
   struct rp_elf elf;
-  char m[32];
+  char m[32], owner[RP_PATH_MAX], staged[sizeof(j->st.fw_staged)];
+  int r = rp_stage_printable(spec.fw, j->e);
+  if (r) return r;
   int fd = rp_resolve_open(j->st.rootfs, spec.fw, j->st.fw_resolved, sizeof(j->st.fw_resolved), j->e);
   if (fd < 0) return rp_errwrap(j->e, "firmware");
-  int r = rp_elf_inspect(fd, spec.fw, &elf, j->e);
+  r = rp_stage_fits(fd, spec.fw, j->e);
+  if (!r && rp_elf_inspect(fd, spec.fw, &elf, j->e)) r = rp_errwrap(j->e, "firmware");
   close(fd);
-  if (r) return rp_errwrap(j->e, "firmware");
-  if (elf.size > RP_FW_MAX_BYTES)
-    return rp_errf(j->e, EFBIG, "firmware %s is larger than %lld MiB", spec.fw, RP_FW_MAX_BYTES >> 20);
-  for (const char *c = rp_path_base(j->st.fw_resolved); *c; c++)
-    if ((unsigned char)*c < 0x20) return rp_errf(j->e, EINVAL, "firmware file name has control characters");
+  if (r) return r;
+  if (rp_state_owner(j->st.dir, owner, sizeof(owner))) return rp_errf(j->e, ENAMETOOLONG, "state path too long");
+  r = rp_stage_name(owner, rp_path_base(j->st.fw_resolved), staged, sizeof(staged), j->e);
+  if (r) return r;
   rp_log(RP_LOG_INFO, "firmware %s: ELF%d %s, %d loadable segment(s)", spec.fw, elf.cls,
          rp_elf_machine_name(elf.machine, m, sizeof(m)), elf.nload);
   j->st.rsc = elf.has_rsc;
