@@ -477,6 +477,7 @@ static int prepare(struct job *j)
   int r = rp_state_locate(j->rt->root, j->o->id, &j->st, j->e);
   if (!r) r = rp_spec_load(j->o->bundle, &spec, j->e);
   if (!r) r = paths(j);
+  if (!r) r = rp_ns_check(&spec, j->e);
   if (r) return r;
   j->st.sandbox = spec.sandbox;
   if (!spec.sandbox) {

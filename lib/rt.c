@@ -175,19 +175,29 @@ static struct rp_rproc proc_of(const struct rp_state *st)
   return p;
 }
 
-static void wait_gone(const struct rp_state *st)
+// The signals that stop a process rather than ask it to end.
+static int stops(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+
+#define GONE_WAIT_MS 2000
+
+// 1 when the proxy is gone within GONE_WAIT_MS.
+static int wait_gone(const struct rp_state *st)
 {
   struct timespec t = {0, 5 * 1000 * 1000};
-  for (int i = 0; i < 400 && rp_proc_alive(st->pid, st->pid_start); i++) nanosleep(&t, NULL);
+  for (int i = 0; i < GONE_WAIT_MS / 5; i++, nanosleep(&t, NULL))
+    if (!rp_proc_alive(st->pid, st->pid_start)) return 1;
+  return 0;
 }
 
 // SIGKILL leaves the processor to us: firmware must never outlive kill -9.
 // The proxy goes first: one still inside its start write would otherwise
-// bring the firmware up again after our stop.
+// bring the firmware up again after our stop, so a proxy that does not go
+// (stuck in the kernel) keeps the processor as it is.
 static int hard_kill(const struct rp_state *st, struct rp_err *e)
 {
   if (st->pid > 0 && rp_proc_alive(st->pid, st->pid_start)) kill(st->pid, SIGKILL);
-  wait_gone(st);
+  if (st->pid > 0 && !wait_gone(st))
+    return rp_errf(e, ETIMEDOUT, "its process %d did not end within %d s of SIGKILL", st->pid, GONE_WAIT_MS / 1000);
   if (st->sandbox || !st->fw_staged[0]) return 0;
   struct rp_rproc p = proc_of(st);
   int r = rp_proxy_stop_ours(&p, st->fw_staged, -1, e);
@@ -206,6 +216,8 @@ int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct 
     r = hard_kill(&cur, e);
   } else if (kill(cur.pid, sig)) {
     r = rp_errf(e, errno, "cannot signal container %s: %s", id, strerror(errno));
+  } else if (!stops(sig)) {
+    kill(cur.pid, SIGCONT);  // a proxy stopped by an earlier STOP must run to handle it
   }
   close(lock);
   return r;
