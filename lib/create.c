@@ -240,14 +240,19 @@ static int claim(struct job *j)
   return r;
 }
 
-static void update_claim(struct job *j)
+// The claim passes from create to the proxy. A claim left naming create,
+// which exits next, would look stale and hand the processor to the next
+// container while this one runs: a failed write fails the create.
+static int update_claim(struct job *j)
 {
   struct rp_claim c = {.pid = j->st.pid, .start = j->st.pid_start};
-  int lock = rp_claim_lock(NULL);
+  int lock = rp_claim_lock(j->e);
+  if (lock < 0) return rp_errwrap(j->e, "cannot hand the processor claim to the container's process");
   rp_strlcpy(c.id, j->st.id, sizeof(c.id));
   rp_strlcpy(c.statedir, j->st.dir, sizeof(c.statedir));
-  rp_claim_put(j->proc.dev, &c, NULL);
+  int r = rp_claim_put(j->proc.dev, &c, j->e);
   rp_claim_unlock(lock);
+  return r ? rp_errwrap(j->e, "cannot hand the processor claim to the container's process") : 0;
 }
 
 // Move the descriptors the proxy keeps to 3, 4, ... and close the rest.
@@ -539,7 +544,7 @@ int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, st
   if (!r) rp_fault("after-claim");
   if (!r) r = spawn(&j, &sync);
   if (!r) rp_fault("after-fork");
-  if (!r && !j.st.sandbox) update_claim(&j);
+  if (!r && !j.st.sandbox) r = update_claim(&j);
   if (!r) r = rp_state_write(&j.st, e);
   if (!r) r = hooks(&j, RP_HOOK_PRESTART);
   if (!r) r = hooks(&j, RP_HOOK_CREATE_RUNTIME);
