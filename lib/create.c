@@ -485,6 +485,7 @@ static int prepare(struct job *j)
   if (!r) r = rp_ns_check(&spec, j->e);
   if (r) return r;
   j->st.sandbox = spec.sandbox;
+  j->st.mounts = j->o->mounts;
   if (!spec.sandbox) {
     r = pick_processor(j);
     if (!r) r = check_board(j);

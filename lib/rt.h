@@ -29,6 +29,7 @@ struct rp_create {
   const char *console_socket;  // NULL: the proxy inherits stdio
   int stdio[3];                // the proxy's stdin/out/err; -1 = ours
   int no_guardian;             // tests only: no sibling stopping the processor
+  int mounts;                  // rootfs mounts the shim made in the bundle (rp_mount_one)
 };
 
 // create: validate the bundle, claim the processor, fork the proxy (and its

@@ -39,7 +39,7 @@ struct task {
   int used;
   enum tstate st;
   char id[SHIM_ID_MAX + 1], bundle[1024], in[512], out[512], err[512];
-  int terminal, mounted, pid;
+  int terminal, mounted, pid;  // mounted: rootfs mounts made in the bundle
   uint32_t exit_status;
   struct rp_pb_timestamp exited_at;
   int fd_in, fd_out, fd_err;

@@ -36,6 +36,7 @@ struct rp_state {
   char created[40];               // RFC 3339
   int sandbox;                    // a pod sandbox: holds no processor
   int rsc;                        // the firmware has a resource table
+  int mounts;                     // rootfs mounts the shim made in the bundle: its delete undoes them
   int pid, creator;               // proxy; the create that is in progress
   unsigned long long pid_start, creator_start;
 };
