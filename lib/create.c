@@ -16,6 +16,7 @@
 #include "fs.h"
 #include "hooks.h"
 #include "log.h"
+#include "logsrc.h"
 #include "ns.h"
 #include "path.h"
 #include "proc.h"
@@ -111,7 +112,6 @@ static int check_firmware(struct job *j)
 static int pick_log(struct job *j)
 {
   const char *l = rp_spec_annotation(&spec, "remoteproc.log");
-  struct stat st;
   char path[RP_PATH_MAX];
   if (!l || !strcmp(l, "trace") || !strcmp(l, "none")) {
     rp_strlcpy(j->st.log, l ? l : "trace", sizeof(j->st.log));
@@ -120,21 +120,8 @@ static int pick_log(struct job *j)
   // No "..": /dev/../etc/x would name any file or FIFO of the host.
   if (strncmp(l, "/dev/", 5) || !rp_path_safe_rel(l + 5) || rp_path(path, sizeof(path), "%s", l + 1))
     return rp_errf(j->e, EINVAL, "annotation remoteproc.log must be trace, none or a /dev/ path, not %s", l);
-  j->logfd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (j->logfd < 0) return rp_errf(j->e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
-  if (fstat(j->logfd, &st) || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
-    return rp_errf(j->e, EINVAL, "firmware log %s is not a terminal or FIFO", path);
-  // A FIFO read by its only reader ends each time its writers go (read gives
-  // 0 until one comes back): held open for writing too, it never ends, and
-  // a writer may come and go at any time.
-  if (S_ISFIFO(st.st_mode)) {
-    char self[64];
-    rp_fmt(self, sizeof(self), "/proc/self/fd/%d", j->logfd);
-    int rw = open(self, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (rw < 0) return rp_errf(j->e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
-    close(j->logfd);
-    j->logfd = rw;
-  }
+  j->logfd = rp_logsrc_open(path, &j->proc, j->e);
+  if (j->logfd < 0) return j->logfd;
   rp_strlcpy(j->st.log, l, sizeof(j->st.log));
   return 0;
 }
