@@ -89,7 +89,7 @@ static int check_firmware(struct job *j)
   char m[32], owner[RP_PATH_MAX], staged[sizeof(j->st.fw_staged)];
   int r = rp_stage_printable(spec.fw, j->e);
   if (r) return r;
-  int fd = rp_resolve_open(j->st.rootfs, spec.fw, j->st.fw_resolved, sizeof(j->st.fw_resolved), j->e);
+  int fd = rp_rt_open_firmware(&j->st, spec.fw, 1, j->st.fw_resolved, sizeof(j->st.fw_resolved), j->e);
   if (fd < 0) return rp_errwrap(j->e, "firmware");
   r = rp_stage_fits(fd, spec.fw, j->e);
   if (!r && rp_elf_inspect(fd, spec.fw, &elf, j->e)) r = rp_errwrap(j->e, "firmware");

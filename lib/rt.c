@@ -65,10 +65,44 @@ static int open_locked(const struct rp_rt *rt, const char *id, struct rp_state *
   return rp_errf(e, EAGAIN, "container %s keeps being deleted and made again", id);
 }
 
+static int same_id(const struct stat *s, const unsigned long long *id)
+{
+  return s->st_dev == id[0] && s->st_ino == id[1];
+}
+
+int rp_rt_open_firmware(struct rp_state *st, const char *path, int record, char *canon, size_t cap,
+                        struct rp_err *e)
+{
+  struct stat rs, fs;
+  int root = open(st->rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r = 0;
+  if (root < 0 || fstat(root, &rs)) {
+    r = rp_errf(e, errno, "cannot open container root %s: %s", st->rootfs, strerror(errno));
+    if (root >= 0) close(root);
+    return r;
+  }
+  int fd = record || !st->root_id[1] || same_id(&rs, st->root_id)
+               ? rp_resolve_openat(root, st->rootfs, path, canon, cap, e)
+               : rp_errf(e, ESTALE, "container root %s is not the directory create checked", st->rootfs);
+  close(root);
+  if (fd < 0) return fd;
+  if (fstat(fd, &fs)) r = rp_errf(e, errno, "cannot inspect %s: %s", path, strerror(errno));
+  else if (fs.st_nlink != 1)
+    r = rp_errf(e, EPERM, "%s has %llu hard links: a firmware file must have exactly one", path,
+                (unsigned long long)fs.st_nlink);
+  else if (!record && st->fw_id[1] && !same_id(&fs, st->fw_id))
+    r = rp_errf(e, ESTALE, "%s is not the file create checked: it was replaced", path);
+  if (r) {
+    close(fd);
+    return r;
+  }
+  if (record) st->root_id[0] = rs.st_dev, st->root_id[1] = rs.st_ino, st->fw_id[0] = fs.st_dev, st->fw_id[1] = fs.st_ino;
+  return fd;
+}
+
 static int stage(struct rp_state *st, struct rp_err *e)
 {
   char owner[RP_PATH_MAX], canon[1024];
-  int fd = rp_resolve_open(st->rootfs, st->fw_resolved, canon, sizeof(canon), e);
+  int fd = rp_rt_open_firmware(st, st->fw_resolved, 0, canon, sizeof(canon), e);
   if (fd < 0) return rp_errwrap(e, "firmware");
   if (rp_state_owner(st->dir, owner, sizeof(owner))) return rp_errf(e, ENAMETOOLONG, "state path too long");
   int r = rp_stage_copy(fd, owner, rp_path_base(canon), st->fw_staged, sizeof(st->fw_staged), e);

@@ -75,7 +75,11 @@ int rp_stage_copy(int srcfd, const char *owner, const char *file, char *relname,
   if (!r) r = rp_fs_mkdir_p(dir, 0755, e);
   if (r) return rp_errwrap(e, "cannot stage firmware");
   rp_path_join(dst, sizeof(dst), dir, file);  // fits: rp_stage_name
-  r = rp_fs_copy_atomic(srcfd, dst, 0644, RP_FW_MAX_BYTES, e);
+  // Never more readable than the source (a 0600 image file stays 0600),
+  // and never executable or setuid: the kernel's loader needs no bits.
+  struct stat st;
+  r = fstat(srcfd, &st) ? rp_errf(e, errno, "cannot inspect firmware %s: %s", file, strerror(errno))
+                        : rp_fs_copy_atomic(srcfd, dst, st.st_mode & 0644, RP_FW_MAX_BYTES, e);
   if (r) {
     rp_stage_remove(owner, NULL);
     return rp_errwrap(e, "cannot stage firmware %s", file);
