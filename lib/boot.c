@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -96,6 +95,7 @@ static int entry(const struct ctx *c, int obj, int idx, struct rp_boot_entry *en
   if (r) return r;
   if (!en->proc[0]) return rp_errf(c->e, EINVAL, "%s: %sname is missing", c->what, where);
   if (!en->firmware[0]) return rp_errf(c->e, EINVAL, "%s: %sfirmware is missing", c->what, where);
+  if (rp_stage_printable(en->firmware, c->e)) return rp_errwrap(c->e, "%s: %sfirmware", c->what, where);
   if (en->firmware[0] != '/' && !rp_path_safe_rel(en->firmware))
     return rp_errf(c->e, EINVAL, "%s: %sfirmware must be an absolute path or a name in the "
                    "firmware directory (no . or .. parts)", c->what, where);
@@ -230,15 +230,13 @@ int rp_boot_stage(const struct rp_rproc *p, const char *file, int how, char *rel
 {
   char owner[64];
   rp_fmt(owner, sizeof(owner), "rproc/%s", p->dev);
-  if (rp_fmt(rel, cap, "%s/%s", owner, rp_path_base(file)))
-    return rp_errf(e, ENAMETOOLONG, "firmware name too long");
-  if (how == RP_BOOT_NAME) return 0;
+  int r = rp_stage_name(owner, rp_path_base(file), rel, cap, e);
+  if (r || how == RP_BOOT_NAME) return r;
   int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  struct stat st;
   struct rp_elf elf;
   if (fd < 0) return rp_errf(e, errno, "cannot open %s: %s", file, strerror(errno));
-  int r = fstat(fd, &st) || !S_ISREG(st.st_mode) ? rp_errf(e, EINVAL, "%s is not a regular file", file)
-                                                 : rp_elf_inspect(fd, file, &elf, e);
+  r = rp_stage_fits(fd, file, e);
+  if (!r) r = rp_elf_inspect(fd, file, &elf, e);
   if (!r && how == RP_BOOT_COPY) r = rp_stage_copy(fd, owner, rp_path_base(file), rel, cap, e);
   close(fd);
   return r;

@@ -16,6 +16,7 @@
 #include "fs.h"
 #include "hooks.h"
 #include "log.h"
+#include "logsrc.h"
 #include "ns.h"
 #include "path.h"
 #include "proc.h"
@@ -79,19 +80,24 @@ static int check_board(struct job *j)
   return rp_errf(j->e, EINVAL, "this container is for board \"%s\", but this board is %s", want, have);
 }
 
+// Everything start will need of the name and the file is checked here,
+// before anything is claimed or copied: the name the kernel will be given
+// (rp_stage_name) and the size.
 static int check_firmware(struct job *j)
 {
   struct rp_elf elf;
-  char m[32];
-  int fd = rp_resolve_open(j->st.rootfs, spec.fw, j->st.fw_resolved, sizeof(j->st.fw_resolved), j->e);
+  char m[32], owner[RP_PATH_MAX], staged[sizeof(j->st.fw_staged)];
+  int r = rp_stage_printable(spec.fw, j->e);
+  if (r) return r;
+  int fd = rp_rt_open_firmware(&j->st, spec.fw, 1, j->st.fw_resolved, sizeof(j->st.fw_resolved), j->e);
   if (fd < 0) return rp_errwrap(j->e, "firmware");
-  int r = rp_elf_inspect(fd, spec.fw, &elf, j->e);
+  r = rp_stage_fits(fd, spec.fw, j->e);
+  if (!r && rp_elf_inspect(fd, spec.fw, &elf, j->e)) r = rp_errwrap(j->e, "firmware");
   close(fd);
-  if (r) return rp_errwrap(j->e, "firmware");
-  if (elf.size > RP_FW_MAX_BYTES)
-    return rp_errf(j->e, EFBIG, "firmware %s is larger than %lld MiB", spec.fw, RP_FW_MAX_BYTES >> 20);
-  for (const char *c = rp_path_base(j->st.fw_resolved); *c; c++)
-    if ((unsigned char)*c < 0x20) return rp_errf(j->e, EINVAL, "firmware file name has control characters");
+  if (r) return r;
+  if (rp_state_owner(j->st.dir, owner, sizeof(owner))) return rp_errf(j->e, ENAMETOOLONG, "state path too long");
+  r = rp_stage_name(owner, rp_path_base(j->st.fw_resolved), staged, sizeof(staged), j->e);
+  if (r) return r;
   rp_log(RP_LOG_INFO, "firmware %s: ELF%d %s, %d loadable segment(s)", spec.fw, elf.cls,
          rp_elf_machine_name(elf.machine, m, sizeof(m)), elf.nload);
   j->st.rsc = elf.has_rsc;
@@ -106,7 +112,6 @@ static int check_firmware(struct job *j)
 static int pick_log(struct job *j)
 {
   const char *l = rp_spec_annotation(&spec, "remoteproc.log");
-  struct stat st;
   char path[RP_PATH_MAX];
   if (!l || !strcmp(l, "trace") || !strcmp(l, "none")) {
     rp_strlcpy(j->st.log, l ? l : "trace", sizeof(j->st.log));
@@ -115,21 +120,8 @@ static int pick_log(struct job *j)
   // No "..": /dev/../etc/x would name any file or FIFO of the host.
   if (strncmp(l, "/dev/", 5) || !rp_path_safe_rel(l + 5) || rp_path(path, sizeof(path), "%s", l + 1))
     return rp_errf(j->e, EINVAL, "annotation remoteproc.log must be trace, none or a /dev/ path, not %s", l);
-  j->logfd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (j->logfd < 0) return rp_errf(j->e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
-  if (fstat(j->logfd, &st) || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
-    return rp_errf(j->e, EINVAL, "firmware log %s is not a terminal or FIFO", path);
-  // A FIFO read by its only reader ends each time its writers go (read gives
-  // 0 until one comes back): held open for writing too, it never ends, and
-  // a writer may come and go at any time.
-  if (S_ISFIFO(st.st_mode)) {
-    char self[64];
-    rp_fmt(self, sizeof(self), "/proc/self/fd/%d", j->logfd);
-    int rw = open(self, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (rw < 0) return rp_errf(j->e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
-    close(j->logfd);
-    j->logfd = rw;
-  }
+  j->logfd = rp_logsrc_open(path, &j->proc, j->e);
+  if (j->logfd < 0) return j->logfd;
   rp_strlcpy(j->st.log, l, sizeof(j->st.log));
   return 0;
 }
@@ -235,14 +227,19 @@ static int claim(struct job *j)
   return r;
 }
 
-static void update_claim(struct job *j)
+// The claim passes from create to the proxy. A claim left naming create,
+// which exits next, would look stale and hand the processor to the next
+// container while this one runs: a failed write fails the create.
+static int update_claim(struct job *j)
 {
   struct rp_claim c = {.pid = j->st.pid, .start = j->st.pid_start};
-  int lock = rp_claim_lock(NULL);
+  int lock = rp_claim_lock(j->e);
+  if (lock < 0) return rp_errwrap(j->e, "cannot hand the processor claim to the container's process");
   rp_strlcpy(c.id, j->st.id, sizeof(c.id));
   rp_strlcpy(c.statedir, j->st.dir, sizeof(c.statedir));
-  rp_claim_put(j->proc.dev, &c, NULL);
+  int r = rp_claim_put(j->proc.dev, &c, j->e);
   rp_claim_unlock(lock);
+  return r ? rp_errwrap(j->e, "cannot hand the processor claim to the container's process") : 0;
 }
 
 // Move the descriptors the proxy keeps to 3, 4, ... and close the rest.
@@ -472,8 +469,10 @@ static int prepare(struct job *j)
   int r = rp_state_locate(j->rt->root, j->o->id, &j->st, j->e);
   if (!r) r = rp_spec_load(j->o->bundle, &spec, j->e);
   if (!r) r = paths(j);
+  if (!r) r = rp_ns_check(&spec, j->e);
   if (r) return r;
   j->st.sandbox = spec.sandbox;
+  j->st.mounts = j->o->mounts;
   if (!spec.sandbox) {
     r = pick_processor(j);
     if (!r) r = check_board(j);
@@ -533,7 +532,7 @@ int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, st
   if (!r) rp_fault("after-claim");
   if (!r) r = spawn(&j, &sync);
   if (!r) rp_fault("after-fork");
-  if (!r && !j.st.sandbox) update_claim(&j);
+  if (!r && !j.st.sandbox) r = update_claim(&j);
   if (!r) r = rp_state_write(&j.st, e);
   if (!r) r = hooks(&j, RP_HOOK_PRESTART);
   if (!r) r = hooks(&j, RP_HOOK_CREATE_RUNTIME);

@@ -20,6 +20,7 @@ static void child(const struct rp_hook *h, int in, int err)
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);  // a mask survives execve: `run` holds TERM/INT
+  setpgid(0, 0);  // a group of its own: at its timeout, all it started goes with it
   dup2(in, 0);
   dup2(err, 2);
   if (dup2(err, 1) < 0) _exit(127);
@@ -67,7 +68,7 @@ static int reap(pid_t pid, int errfd, int timeout_s, char *msg, size_t cap, int 
     }
     long left = deadline - now_ms();
     if (left <= 0) {
-      kill(pid, SIGKILL);
+      kill(-pid, SIGKILL);
       rp_proc_wait(pid, status, 0);
       return -ETIMEDOUT;
     }
@@ -86,6 +87,7 @@ static int run_one(const struct rp_hook *h, const char *kind, const char *json, 
   }
   pid_t pid = fork();
   if (pid == 0) child(h, in[0], er[1]);
+  if (pid > 0) setpgid(pid, pid);  // also here: the group must exist before any kill of it
   close(in[0]);
   close(er[1]);
   if (pid < 0) {

@@ -146,6 +146,9 @@ static int too_deep(const char *js, size_t len)
   return -1;
 }
 
+static int dup_key(const struct rp_json *j);
+static void key_text(const struct rp_json *j, int i, char *buf, size_t cap);
+
 int rp_json_parse(struct rp_json *j, const char *what, const char *js, size_t len,
                   jsmntok_t *toks, int cap, struct rp_err *e)
 {
@@ -173,7 +176,12 @@ int rp_json_parse(struct rp_json *j, const char *what, const char *js, size_t le
   if (rp_json_next(j, 0) != r) return rp_errf(e, EINVAL, "%s holds more than one JSON value", what);
   int bad = validate(j);
   if (bad >= 0) return rp_errf(e, EINVAL, "%s is not valid JSON (error near byte %d)", what, bad);
-  return 0;
+  int dup = dup_key(j);
+  if (dup < 0) return 0;
+  char key[80];
+  key_text(j, dup, key, sizeof(key));
+  return rp_errf(e, EINVAL, "%s holds the key \"%s\" twice (the second near byte %d)", what, key,
+                 j->t[dup].start - 1);
 }
 
 int rp_json_next(const struct rp_json *j, int i)
@@ -274,6 +282,30 @@ static int unicode_escape(const char *s, size_t n, unsigned *cp)
   return 10;
 }
 
+// Decode the character at s[*k] (of a string's n bytes) into out; returns
+// its length in bytes, -EINVAL on a broken escape or \u0000.
+static int unescape_one(const char *s, size_t n, size_t *k, char *out)
+{
+  static const char map[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+  if (s[*k] != '\\') {
+    out[0] = s[(*k)++];
+    return 1;
+  }
+  if (++*k >= n) return -EINVAL;
+  if (s[*k] == 'u') {
+    unsigned cp;
+    int used = unicode_escape(s + *k + 1, n - *k - 1, &cp);
+    if (used < 0 || cp == 0) return -EINVAL;
+    *k += (size_t)used + 1;
+    return (int)utf8_put(out, cp);
+  }
+  const char *m = strchr(map, s[*k]);
+  if (!m || (m - map) % 2) return -EINVAL;
+  out[0] = m[1];
+  ++*k;
+  return 1;
+}
+
 int rp_json_str(const struct rp_json *j, int i, char *buf, size_t cap)
 {
   if (!rp_json_is(j, i, JSMN_STRING) || !cap) return -EINVAL;
@@ -281,31 +313,113 @@ int rp_json_str(const struct rp_json *j, int i, char *buf, size_t cap)
   size_t n = (size_t)(j->t[i].end - j->t[i].start), o = 0;
   for (size_t k = 0; k < n;) {
     char tmp[4];
-    size_t m = 1;
-    if (s[k] != '\\') {
-      tmp[0] = s[k++];
-    } else {
-      if (++k >= n) return -EINVAL;
-      const char *map = strchr("\"\"\\\\//b\bf\fn\nr\rt\t", s[k]);
-      if (s[k] == 'u') {
-        unsigned cp;
-        int used = unicode_escape(s + k + 1, n - k - 1, &cp);
-        if (used < 0 || cp == 0) return -EINVAL;
-        m = utf8_put(tmp, cp);
-        k += (size_t)used + 1;
-      } else if (map && ((map - "\"\"\\\\//b\bf\fn\nr\rt\t") % 2 == 0)) {
-        tmp[0] = map[1];
-        k++;
-      } else {
-        return -EINVAL;
-      }
-    }
-    if (o + m >= cap) return -E2BIG;
-    memcpy(buf + o, tmp, m);
-    o += m;
+    int m = unescape_one(s, n, &k, tmp);
+    if (m < 0) return m;
+    if (o + (size_t)m >= cap) return -E2BIG;
+    memcpy(buf + o, tmp, (size_t)m);
+    o += (size_t)m;
   }
   buf[o] = 0;
   return (int)o;
+}
+
+// Duplicate keys: Go's decoder and Python's keep the last, a reader that
+// stops at the first match keeps the first, so a document with both would
+// mean one thing to containerd and another to us. Keys compare as decoded
+// text ("a" and "\u0061" are one key); a key that does not decode (it holds
+// \u0000) compares as written.
+struct key_iter {
+  const char *s;
+  size_t n, k;
+  char b[4];
+  int len, pos, raw;
+};
+
+static void key_iter_init(struct key_iter *it, const struct rp_json *j, int i)
+{
+  *it = (struct key_iter){.s = j->js + j->t[i].start, .n = (size_t)(j->t[i].end - j->t[i].start)};
+  char tmp[4];
+  for (size_t k = 0; k < it->n && !it->raw;) it->raw = unescape_one(it->s, it->n, &k, tmp) < 0;
+}
+
+// The next byte of the key, or -1 at its end.
+static int key_byte(struct key_iter *it)
+{
+  if (it->pos == it->len) {
+    if (it->k >= it->n) return -1;
+    it->len = it->raw ? 1 : unescape_one(it->s, it->n, &it->k, it->b);
+    if (it->raw) it->b[0] = it->s[it->k++];
+    it->pos = 0;
+  }
+  return (unsigned char)it->b[it->pos++];
+}
+
+static int key_same(const struct rp_json *j, int a, int b)
+{
+  struct key_iter x, y;
+  key_iter_init(&x, j, a);
+  key_iter_init(&y, j, b);
+  if (x.raw != y.raw) return 0;  // "\\u0000" decodes to the bytes of a raw "\u0000"
+  for (;;) {
+    int c = key_byte(&x);
+    if (c != key_byte(&y)) return 0;
+    if (c < 0) return 1;
+  }
+}
+
+static unsigned key_hash(const struct rp_json *j, int i)
+{
+  struct key_iter it;
+  unsigned h = 2166136261u;
+  key_iter_init(&it, j, i);
+  for (int c; (c = key_byte(&it)) >= 0;) h = (h ^ (unsigned)c) * 16777619u;
+  return h;
+}
+
+#define KEY_SLOTS 1024  // a hash set per object; larger objects are checked pair by pair
+
+// The second of two equal keys of object obj, or -1. Pair by pair costs
+// keys^2/2 comparisons, bounded by the caller's token cap.
+static int object_dup(const struct rp_json *j, int obj)
+{
+  int slot[KEY_SLOTS], n = j->t[obj].size;
+  unsigned mask = 1;
+  while (mask < 2u * (unsigned)n && mask < KEY_SLOTS) mask <<= 1;
+  int hashed = 2 * n <= KEY_SLOTS;
+  mask--;
+  if (hashed) memset(slot, -1, (mask + 1) * sizeof(*slot));
+  for (int c = 0, k = obj + 1; c < n; c++, k = rp_json_next(j, k + 1)) {
+    if (!hashed) {
+      for (int p = obj + 1; p < k; p = rp_json_next(j, p + 1))
+        if (key_same(j, p, k)) return k;
+      continue;
+    }
+    unsigned h = key_hash(j, k) & mask;
+    for (; slot[h] >= 0; h = (h + 1) & mask)
+      if (key_same(j, slot[h], k)) return k;
+    slot[h] = k;
+  }
+  return -1;
+}
+
+static int dup_key(const struct rp_json *j)
+{
+  for (int i = 0; i < j->n; i++) {
+    int d = j->t[i].type == JSMN_OBJECT ? object_dup(j, i) : -1;
+    if (d >= 0) return d;
+  }
+  return -1;
+}
+
+// Key token i for a message: decoded, control characters shown as '?',
+// cut to cap.
+static void key_text(const struct rp_json *j, int i, char *buf, size_t cap)
+{
+  struct key_iter it;
+  size_t o = 0;
+  key_iter_init(&it, j, i);
+  for (int c; o + 1 < cap && (c = key_byte(&it)) >= 0;) buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+  buf[o] = 0;
 }
 
 int rp_json_int(const struct rp_json *j, int i, long long *out)

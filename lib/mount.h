@@ -18,11 +18,15 @@ struct rp_mount {
   int nopt;
 };
 
-// Mount m under rootfs. Returns 0 or a negative code with e filled.
-int rp_mount_one(const char *rootfs, const struct rp_mount *m, struct rp_err *e);
+// Mount m under bundle/rootfs. No component below the bundle may be a
+// symbolic link (a rootfs or target that is one is refused): the mount is
+// made on the very directory found. Returns 0 or a negative code with e
+// filled.
+int rp_mount_one(const char *bundle, const struct rp_mount *m, struct rp_err *e);
 
-// Unmount everything stacked on path (lazily, so a busy file cannot wedge
-// the caller). Returns how many mounts were removed.
-int rp_mount_clear(const char *path);
+// Unmount up to n mounts stacked on bundle/rootfs (what the shim mounted
+// there: never more), lazily so a busy file cannot wedge the caller, and
+// never through a symbolic link. Returns how many were removed.
+int rp_mount_clear(const char *bundle, int n);
 
 #endif

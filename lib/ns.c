@@ -2,18 +2,44 @@
 
 #include "ns.h"
 #include "fs.h"
+#include "fmt.h"
 #include "path.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 static int skip(const struct rp_ns *ns) { return ns->type == CLONE_NEWUSER || ns->type == 0x80; }
+
+#ifndef NS_GET_NSTYPE
+#define NS_GET_NSTYPE _IO(0xb7, 0x3)  // linux/nsfs.h, which musl's headers lack
+#endif
+
+// The path comes from config.json: opened for reading straight away, a FIFO
+// would block create (and the shim) for good and a device could start
+// hardware. So it is first only located (O_PATH), and opened only as the
+// regular file an nsfs inode is; the kernel then says which type it is.
+static int ns_open(const struct rp_ns *ns, struct rp_err *e)
+{
+  struct stat st;
+  char self[64];
+  int path = open(ns->path, O_PATH | O_CLOEXEC), fd = -1;
+  if (path < 0) return rp_errf(e, errno, "cannot open namespace %s: %s", ns->path, strerror(errno));
+  if (!fstat(path, &st) && S_ISREG(st.st_mode) && !rp_fmt(self, sizeof(self), "/proc/self/fd/%d", path))
+    fd = open(self, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  close(path);
+  if (fd < 0 || ioctl(fd, NS_GET_NSTYPE) != ns->type) {
+    if (fd >= 0) close(fd);
+    return rp_errf(e, EINVAL, "namespace path %s is not a namespace of type %s", ns->path, rp_spec_ns_name(ns->type));
+  }
+  return fd;
+}
 
 // Every path is opened before any is joined: once in another mount
 // namespace, the next path would name a file of that namespace.
@@ -22,10 +48,19 @@ static int open_all(const struct rp_spec *s, int *fd, struct rp_err *e)
   for (int i = 0; i < s->nns; i++) {
     const struct rp_ns *ns = &s->ns[i];
     if (!ns->path || skip(ns)) continue;
-    if ((fd[i] = open(ns->path, O_RDONLY | O_CLOEXEC)) < 0)
-      return rp_errf(e, errno, "cannot open namespace %s: %s", ns->path, strerror(errno));
+    if ((fd[i] = ns_open(ns, e)) < 0) return fd[i];
   }
   return 0;
+}
+
+int rp_ns_check(const struct rp_spec *s, struct rp_err *e)
+{
+  int fd[RP_SPEC_NS];
+  for (int i = 0; i < RP_SPEC_NS; i++) fd[i] = -1;
+  int r = open_all(s, fd, e);
+  for (int i = 0; i < s->nns; i++)
+    if (fd[i] >= 0) close(fd[i]);
+  return r;
 }
 
 static int enter(const struct rp_spec *s, const int *fd, int *skipped, struct rp_err *e)

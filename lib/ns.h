@@ -17,6 +17,11 @@
 // were not applied.
 int rp_ns_enter(const struct rp_spec *s, int *skipped, struct rp_err *e);
 
+// Open and close every namespace path of s as rp_ns_enter would: 0 when
+// each names a namespace of its type, else the reason in e. For create, to
+// refuse a bad path before anything is claimed.
+int rp_ns_check(const struct rp_spec *s, struct rp_err *e);
+
 // 1 when s asks for a NEW namespace of type flag (no path to join).
 int rp_ns_new(const struct rp_spec *s, int flag);
 

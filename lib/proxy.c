@@ -233,15 +233,20 @@ static int trace_due(const struct px *x)
   return x->c->has_rsc || x->trace.fd >= 0 || now_ms() >= x->trace_next;
 }
 
+// Reads of the log source per wake-up: a source that never runs dry (a
+// FIFO flooded by its writer) must still leave the loop to its signals and
+// its state tick; what is left is read at the next turn.
+#define LOG_READS 16
+
 static void pump_log(struct px *x)
 {
   char buf[4096];
-  int n;
+  int n = 0;
   if (x->c->logfd >= 0 && !x->logdead) {
-    while ((n = (int)read(x->c->logfd, buf, sizeof(buf))) > 0) relay(x, buf, (size_t)n);
+    for (int k = 0; k < LOG_READS && (n = (int)read(x->c->logfd, buf, sizeof(buf))) > 0; k++) relay(x, buf, (size_t)n);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) x->logdead = 1;
   } else if (x->c->trace && !x->c->sandbox && trace_due(x)) {
-    while ((n = rp_trace_poll(&x->trace, buf, sizeof(buf))) > 0) relay(x, buf, (size_t)n);
+    for (int k = 0; k < LOG_READS && (n = rp_trace_poll(&x->trace, buf, sizeof(buf))) > 0; k++) relay(x, buf, (size_t)n);
     if (n == -ENOENT && !x->c->has_rsc) x->trace_next = now_ms() + 1000;
   }
   flush_out(x);

@@ -121,8 +121,8 @@ static int step(struct walk *w, int *links, int *out)
   return *out < 0 ? *out : 1;
 }
 
-int rp_resolve_open(const char *root, const char *path, char *canon, size_t ccap,
-                    struct rp_err *e)
+int rp_resolve_openat(int rootfd, const char *root, const char *path, char *canon, size_t ccap,
+                      struct rp_err *e)
 {
   struct walk w = {.canon = canon, .ccap = ccap, .path = path, .e = e};
   if (!ccap) return rp_errf(e, EINVAL, "no room for the resolved path");
@@ -130,7 +130,7 @@ int rp_resolve_open(const char *root, const char *path, char *canon, size_t ccap
   if (!*path) return rp_errf(e, EINVAL, "empty firmware path");
   if (rp_strlcpy(w.rest, path, sizeof(w.rest)))
     return rp_errf(e, ENAMETOOLONG, "%s: path too long", path);
-  w.fd[0] = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  w.fd[0] = rootfd >= 0 ? fcntl(rootfd, F_DUPFD_CLOEXEC, 0) : open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (w.fd[0] < 0)
     return rp_errf(e, errno, "cannot open container root %s: %s", root, strerror(errno));
   int links = 0, fd = -1, r;
@@ -138,4 +138,10 @@ int rp_resolve_open(const char *root, const char *path, char *canon, size_t ccap
   while (w.depth >= 0) close(w.fd[w.depth--]);
   if (r < 0) canon[0] = 0;
   return r < 0 ? r : fd;
+}
+
+int rp_resolve_open(const char *root, const char *path, char *canon, size_t ccap,
+                    struct rp_err *e)
+{
+  return rp_resolve_openat(-1, root, path, canon, ccap, e);
 }

@@ -22,4 +22,9 @@
 int rp_resolve_open(const char *root, const char *path, char *canon, size_t ccap,
                     struct rp_err *e);
 
+// The same from the directory open on rootfd (root names it in messages),
+// for a caller that has checked which directory that is.
+int rp_resolve_openat(int rootfd, const char *root, const char *path, char *canon, size_t ccap,
+                      struct rp_err *e);
+
 #endif

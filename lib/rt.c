@@ -65,10 +65,44 @@ static int open_locked(const struct rp_rt *rt, const char *id, struct rp_state *
   return rp_errf(e, EAGAIN, "container %s keeps being deleted and made again", id);
 }
 
+static int same_id(const struct stat *s, const unsigned long long *id)
+{
+  return s->st_dev == id[0] && s->st_ino == id[1];
+}
+
+int rp_rt_open_firmware(struct rp_state *st, const char *path, int record, char *canon, size_t cap,
+                        struct rp_err *e)
+{
+  struct stat rs, fs;
+  int root = open(st->rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r = 0;
+  if (root < 0 || fstat(root, &rs)) {
+    r = rp_errf(e, errno, "cannot open container root %s: %s", st->rootfs, strerror(errno));
+    if (root >= 0) close(root);
+    return r;
+  }
+  int fd = record || !st->root_id[1] || same_id(&rs, st->root_id)
+               ? rp_resolve_openat(root, st->rootfs, path, canon, cap, e)
+               : rp_errf(e, ESTALE, "container root %s is not the directory create checked", st->rootfs);
+  close(root);
+  if (fd < 0) return fd;
+  if (fstat(fd, &fs)) r = rp_errf(e, errno, "cannot inspect %s: %s", path, strerror(errno));
+  else if (fs.st_nlink != 1)
+    r = rp_errf(e, EPERM, "%s has %llu hard links: a firmware file must have exactly one", path,
+                (unsigned long long)fs.st_nlink);
+  else if (!record && st->fw_id[1] && !same_id(&fs, st->fw_id))
+    r = rp_errf(e, ESTALE, "%s is not the file create checked: it was replaced", path);
+  if (r) {
+    close(fd);
+    return r;
+  }
+  if (record) st->root_id[0] = rs.st_dev, st->root_id[1] = rs.st_ino, st->fw_id[0] = fs.st_dev, st->fw_id[1] = fs.st_ino;
+  return fd;
+}
+
 static int stage(struct rp_state *st, struct rp_err *e)
 {
   char owner[RP_PATH_MAX], canon[1024];
-  int fd = rp_resolve_open(st->rootfs, st->fw_resolved, canon, sizeof(canon), e);
+  int fd = rp_rt_open_firmware(st, st->fw_resolved, 0, canon, sizeof(canon), e);
   if (fd < 0) return rp_errwrap(e, "firmware");
   if (rp_state_owner(st->dir, owner, sizeof(owner))) return rp_errf(e, ENAMETOOLONG, "state path too long");
   int r = rp_stage_copy(fd, owner, rp_path_base(canon), st->fw_staged, sizeof(st->fw_staged), e);
@@ -175,19 +209,29 @@ static struct rp_rproc proc_of(const struct rp_state *st)
   return p;
 }
 
-static void wait_gone(const struct rp_state *st)
+// The signals that stop a process rather than ask it to end.
+static int stops(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+
+#define GONE_WAIT_MS 2000
+
+// 1 when the proxy is gone within GONE_WAIT_MS.
+static int wait_gone(const struct rp_state *st)
 {
   struct timespec t = {0, 5 * 1000 * 1000};
-  for (int i = 0; i < 400 && rp_proc_alive(st->pid, st->pid_start); i++) nanosleep(&t, NULL);
+  for (int i = 0; i < GONE_WAIT_MS / 5; i++, nanosleep(&t, NULL))
+    if (!rp_proc_alive(st->pid, st->pid_start)) return 1;
+  return 0;
 }
 
 // SIGKILL leaves the processor to us: firmware must never outlive kill -9.
 // The proxy goes first: one still inside its start write would otherwise
-// bring the firmware up again after our stop.
+// bring the firmware up again after our stop, so a proxy that does not go
+// (stuck in the kernel) keeps the processor as it is.
 static int hard_kill(const struct rp_state *st, struct rp_err *e)
 {
   if (st->pid > 0 && rp_proc_alive(st->pid, st->pid_start)) kill(st->pid, SIGKILL);
-  wait_gone(st);
+  if (st->pid > 0 && !wait_gone(st))
+    return rp_errf(e, ETIMEDOUT, "its process %d did not end within %d s of SIGKILL", st->pid, GONE_WAIT_MS / 1000);
   if (st->sandbox || !st->fw_staged[0]) return 0;
   struct rp_rproc p = proc_of(st);
   int r = rp_proxy_stop_ours(&p, st->fw_staged, -1, e);
@@ -206,6 +250,8 @@ int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct 
     r = hard_kill(&cur, e);
   } else if (kill(cur.pid, sig)) {
     r = rp_errf(e, errno, "cannot signal container %s: %s", id, strerror(errno));
+  } else if (!stops(sig)) {
+    kill(cur.pid, SIGCONT);  // a proxy stopped by an earlier STOP must run to handle it
   }
   close(lock);
   return r;

@@ -29,6 +29,7 @@ struct rp_create {
   const char *console_socket;  // NULL: the proxy inherits stdio
   int stdio[3];                // the proxy's stdin/out/err; -1 = ours
   int no_guardian;             // tests only: no sibling stopping the processor
+  int mounts;                  // rootfs mounts the shim made in the bundle (rp_mount_one)
 };
 
 // create: validate the bundle, claim the processor, fork the proxy (and its
@@ -56,6 +57,15 @@ int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_er
 int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int indent);
 
 // Run the hooks of kind k from spec sp with st's state JSON on their stdin.
+// Open the container's firmware path (inside st->rootfs) for reading, as a
+// file with exactly one link (a hard link could name a file outside the
+// image). record (create): note the root's and the file's identities in st.
+// Otherwise (start): anything but those is refused, so a root replaced (by a
+// symbolic link or another directory) or a file swapped since create is
+// never loaded. Returns the fd, or a negative code with e filled.
+int rp_rt_open_firmware(struct rp_state *st, const char *path, int record, char *canon, size_t cap,
+                        struct rp_err *e);
+
 int rp_rt_hooks(const struct rp_state *st, const struct rp_spec *sp, enum rp_hook_kind k, struct rp_err *e);
 
 // In a forked child: give back the pages of this module's working buffers.

@@ -66,7 +66,39 @@ void shim_reply_err(const struct waiter *w, int code, const char *fmt, ...)
   if (c) rp_ttrpc_conn_reply_status(c, w->sid, code, "%s", msg);
 }
 
-static void accept_conn(void)
+static void drop_conn(int i)
+{
+  close(shim.c[i].c.fd);
+  shim.c[i].used = 0;
+  shim_task_conn_closed(i);  // its parked requests die with it
+}
+
+// With every slot taken, the connection that has owed a request longest
+// (never sent one, or stopped in the middle of a frame) makes room: stalled
+// clients must not lock the others out. -1 when every one has spoken.
+static int victim(void)
+{
+  int v = -1;
+  for (int i = 0; i < SHIM_CONNS; i++) {
+    const struct conn *c = &shim.c[i];
+    if (c->used && (!c->spoke || c->partial) && (v < 0 || c->since < shim.c[v].since)) v = i;
+  }
+  return v;
+}
+
+static int free_slot(void)
+{
+  for (int i = 0; i < SHIM_CONNS; i++)
+    if (!shim.c[i].used) return i;
+  int v = victim();
+  if (v >= 0) {
+    rp_log(RP_LOG_WARN, "too many connections; closing one that has sent no whole request");
+    drop_conn(v);
+  }
+  return v;
+}
+
+static void accept_conn(long now)
 {
   struct rp_err e;
   int fd = accept4(shim.lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -76,30 +108,37 @@ static void accept_conn(void)
     close(fd);
     return;
   }
-  for (int i = 0; i < SHIM_CONNS; i++) {
-    if (shim.c[i].used) continue;
-    shim.c[i].used = 1;
-    shim.c[i].gen = ++shim.gen;
-    rp_ttrpc_conn_init(&shim.c[i].c, fd);
+  int i = free_slot();
+  if (i < 0) {
+    rp_log(RP_LOG_WARN, "too many connections; refusing one");
+    close(fd);
     return;
   }
-  rp_log(RP_LOG_WARN, "too many connections; refusing one");
-  close(fd);
+  struct conn *c = &shim.c[i];  // field by field: the buffers stay untouched until used
+  c->used = 1, c->gen = ++shim.gen, c->spoke = c->partial = 0, c->since = now;
+  rp_ttrpc_conn_init(&c->c, fd);
 }
 
-static void serve_conn(int i, short revents)
+static void serve_conn(int i, short revents, long now)
 {
-  struct rp_ttrpc_conn *c = &shim.c[i].c;
+  struct conn *s = &shim.c[i];
+  struct rp_ttrpc_conn *c = &s->c;
   struct rp_ttrpc_call call;
   struct rp_err e;
   if (revents & (POLLIN | POLLHUP | POLLERR)) rp_ttrpc_conn_read(c, &e);
-  while (rp_ttrpc_conn_next(c, &call, &e) == 1) shim_task_call(i, &call);
-  rp_ttrpc_conn_flush(c, &e);
-  if (!rp_ttrpc_conn_events(c)) {  // closed: its parked requests die with it
-    close(c->fd);
-    shim.c[i].used = 0;
-    shim_task_conn_closed(i);
+  while (rp_ttrpc_conn_next(c, &call, &e) == 1) {
+    s->spoke = 1;
+    s->partial = 0;
+    shim_task_call(i, &call);
   }
+  rp_ttrpc_conn_flush(c, &e);
+  if (!s->partial && rp_ttrpc_conn_partial(c)) s->since = now;
+  s->partial = rp_ttrpc_conn_partial(c);
+  if (s->partial && now - s->since >= SHIM_FRAME_MS) {
+    rp_log(RP_LOG_WARN, "closing a connection that left a frame unfinished for %d s", SHIM_FRAME_MS / 1000);
+    c->dead = true;
+  }
+  if (!rp_ttrpc_conn_events(c)) drop_conn(i);
 }
 
 static void reap(void)
@@ -142,6 +181,9 @@ static int timeout_ms(long now, int ev_timeout)
     if (shim.t[i].used && shim.t[i].start_fd >= 0 && shim.t[i].start_deadline - now < t)
       t = shim.t[i].start_deadline - now;
   if (shim.stopping && shim.stop_deadline - now < t) t = shim.stop_deadline - now;
+  for (int i = 0; i < SHIM_CONNS; i++)
+    if (shim.c[i].used && shim.c[i].partial && shim.c[i].since + SHIM_FRAME_MS - now < t)
+      t = shim.c[i].since + SHIM_FRAME_MS - now;
   if (t == LONG_MAX) return -1;
   return t < 0 ? 0 : t > INT_MAX ? INT_MAX : (int)t;
 }
@@ -193,10 +235,10 @@ static void loop(void)
     settle_starts(p + 3 + SHIM_CONNS, n - 3 - SHIM_CONNS, now);
     if (p[1].revents) on_signal();
     for (int i = 0; i < SHIM_CONNS; i++)
-      if (shim.c[i].used) serve_conn(i, p[3 + i].revents);
+      if (shim.c[i].used) serve_conn(i, p[3 + i].revents, now);
     // After serving: a connection that just closed frees its slot, so the
     // next one reuses those buffer pages instead of touching new ones.
-    if (p[0].revents && !shim.stopping) accept_conn();
+    if (p[0].revents && !shim.stopping) accept_conn(now);
     rp_events_run(&shim.ev, p[2].revents, now);
   }
 }

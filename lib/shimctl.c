@@ -225,7 +225,7 @@ int rp_shim_cleanup(const struct rp_shim_opts *o, unsigned char *out, size_t cap
   static struct rp_state st;
   struct rp_rt rt = {0};
   struct rp_pb_delete_response resp = {0};
-  char rootfs[RP_PATH_MAX], reason[128];
+  char reason[128];
   int code = 128 + SIGKILL, r = 0;
   struct timespec now;
   if (rp_state_default_root(rt.root, sizeof(rt.root), e)) return -e->code;
@@ -233,9 +233,12 @@ int rp_shim_cleanup(const struct rp_shim_opts *o, unsigned char *out, size_t cap
     resp.pid = (uint32_t)st.pid;
     rp_state_exit(&st, &code, reason, sizeof(reason));
     r = rp_rt_destroy(&rt, &st, e);
+    // Only what a shim of ours mounted for this container, in the bundle it
+    // was created from, whatever the destroy did: containerd removes the
+    // bundle next. (A shim killed between its mounts and the state leaves
+    // them to containerd, which unmounts a bundle's rootfs as it removes it.)
+    rp_mount_clear(st.bundle, st.mounts);
   }
-  // Unmount and drop the socket in any case: containerd removes the bundle next.
-  if (o->bundle && rp_path_join(rootfs, sizeof(rootfs), o->bundle, "rootfs") == 0) rp_mount_clear(rootfs);
   if (o->grpc && o->ns && o->bundle) drop_socket(o);
   if (r) return r;
   clock_gettime(CLOCK_REALTIME, &now);

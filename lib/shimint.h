@@ -21,6 +21,9 @@
 
 #define SHIM_TASKS 16
 #define SHIM_CONNS (SHIM_TASKS + 4)  // containerd: one per task of the group, + restarts/probes
+// A frame begun must be complete within this: a client that stops in the
+// middle of one holds a slot for nothing.
+#define SHIM_FRAME_MS 5000
 #define SHIM_WAITERS 16
 #define SHIM_ID_MAX 255
 
@@ -36,7 +39,7 @@ struct task {
   int used;
   enum tstate st;
   char id[SHIM_ID_MAX + 1], bundle[1024], in[512], out[512], err[512];
-  int terminal, mounted, pid;
+  int terminal, mounted, pid;  // mounted: rootfs mounts made in the bundle
   uint32_t exit_status;
   struct rp_pb_timestamp exited_at;
   int fd_in, fd_out, fd_err;
@@ -50,6 +53,9 @@ struct task {
 struct conn {
   int used;
   unsigned gen;
+  int spoke;    // it has sent a whole request
+  int partial;  // part of a frame waits for the rest
+  long since;   // when it was accepted, or when its partial frame began (ms)
   struct rp_ttrpc_conn c;
 };
 

@@ -111,8 +111,6 @@ static const char *arena_copy(char *arena, size_t cap, size_t *used, struct rp_p
 static int mount_rootfs(struct task *t, const struct rp_pb_create_task_request *r, struct rp_err *e)
 {
   static char arena[3 * RP_PATH_MAX + 8192];  // static: only touched pages count
-  char rootfs[RP_PATH_MAX];
-  rp_path_join(rootfs, sizeof(rootfs), t->bundle, "rootfs");
   for (uint32_t i = 0; i < r->rootfs.n; i++) {
     const struct rp_pb_mount *pm = &r->rootfs.v[i];
     size_t used = 0;
@@ -123,13 +121,13 @@ static int mount_rootfs(struct task *t, const struct rp_pb_create_task_request *
     for (uint32_t k = 0; k < pm->options.n; k++)
       bad |= !(m.opt[k] = arena_copy(arena, sizeof(arena), &used, pm->options.v[k]));
     int r2 = bad ? rp_errf(e, EINVAL, "a rootfs mount is too long or has a NUL byte")
-                 : rp_mount_one(rootfs, &m, e);
+                 : rp_mount_one(t->bundle, &m, e);
     if (r2) {
-      rp_mount_clear(rootfs);
+      rp_mount_clear(t->bundle, t->mounted);
       t->mounted = 0;
       return r2;
     }
-    t->mounted = 1;
+    t->mounted++;
   }
   return 0;
 }
@@ -153,7 +151,7 @@ static int create_task(struct task *t, const struct rp_pb_create_task_request *r
   if (!rc) rc = open_stdio(t->err, &t->fd_err, e);
   if (rc) return rc;
   int out = t->fd_out >= 0 ? t->fd_out : shim.devnull;
-  struct rp_create c = {.id = t->id, .bundle = t->bundle,
+  struct rp_create c = {.id = t->id, .bundle = t->bundle, .mounts = t->mounted,
                         .stdio = {shim.devnull, out, t->fd_err >= 0 ? t->fd_err : out}};
   return rp_rt_create(&shim.rt, &c, &t->pid, e);
 }
@@ -177,9 +175,7 @@ static void h_create(int ci, const struct rp_ttrpc_call *call, const struct wait
     return;
   t->terminal = r.terminal;
   if (create_task(t, &r, &e)) {
-    char rootfs[RP_PATH_MAX];
-    rp_path_join(rootfs, sizeof(rootfs), t->bundle, "rootfs");
-    if (t->mounted) rp_mount_clear(rootfs);  // mounted, then stdio or create failed
+    rp_mount_clear(t->bundle, t->mounted);  // mounted, then stdio or create failed
     close_stdio(t);
     return reply_rt_err(w, &e);
   }
@@ -283,7 +279,6 @@ static void h_delete(int ci, const struct rp_ttrpc_call *call, const struct wait
 {
   struct rp_pb_id_request r;
   struct rp_err e = {0};
-  char rootfs[RP_PATH_MAX];
   if (decode(ci, call, &rp_pb_delete_request_msg, &r) < 0) return;
   struct task *t = need_init(r.id, r.exec_id, w);
   if (!t) return;
@@ -295,8 +290,7 @@ static void h_delete(int ci, const struct rp_ttrpc_call *call, const struct wait
     t->exited_at = shim_now_ts();
     t->st = T_STOPPED;
   }
-  rp_path_join(rootfs, sizeof(rootfs), t->bundle, "rootfs");
-  if (t->mounted) rp_mount_clear(rootfs);
+  rp_mount_clear(t->bundle, t->mounted);
   close_stdio(t);
   struct rp_pb_task_delete ev = {rp_pb_cstr(t->id), (uint32_t)t->pid, t->exit_status, t->exited_at, {0}};
   rp_events_publish(&shim.ev, "/tasks/delete", &rp_pb_task_delete_msg, &ev);

@@ -165,16 +165,24 @@ static int hooks(struct ctx *c)
   return 0;
 }
 
+static const struct { const char *name; int flag; } ns_types[] = {
+    {"pid", CLONE_NEWPID}, {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS}, {"ipc", CLONE_NEWIPC},
+    {"uts", CLONE_NEWUTS}, {"user", CLONE_NEWUSER},   {"cgroup", CLONE_NEWCGROUP},
+    {"time", 0x80},  // CLONE_NEWTIME
+};
+
 static int ns_type(const char *t)
 {
-  static const struct { const char *name; int flag; } m[] = {
-      {"pid", CLONE_NEWPID}, {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS}, {"ipc", CLONE_NEWIPC},
-      {"uts", CLONE_NEWUTS}, {"user", CLONE_NEWUSER},   {"cgroup", CLONE_NEWCGROUP},
-      {"time", 0x80},  // CLONE_NEWTIME
-  };
-  for (unsigned i = 0; i < sizeof(m) / sizeof(*m); i++)
-    if (!strcmp(m[i].name, t)) return m[i].flag;
+  for (unsigned i = 0; i < sizeof(ns_types) / sizeof(*ns_types); i++)
+    if (!strcmp(ns_types[i].name, t)) return ns_types[i].flag;
   return -1;
+}
+
+const char *rp_spec_ns_name(int flag)
+{
+  for (unsigned i = 0; i < sizeof(ns_types) / sizeof(*ns_types); i++)
+    if (ns_types[i].flag == flag) return ns_types[i].name;
+  return "unknown";
 }
 
 static int namespaces(struct ctx *c)

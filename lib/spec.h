@@ -69,4 +69,7 @@ const char *rp_spec_processor(const struct rp_spec *s);
 // Board wanted: annotation remoteproc.board, else the image's BOARD.
 const char *rp_spec_board(const struct rp_spec *s);
 
+// config.json's name of namespace type flag (CLONE_NEW*), e.g. "network".
+const char *rp_spec_ns_name(int flag);
+
 #endif

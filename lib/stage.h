@@ -14,6 +14,18 @@
 
 #define RP_FW_MAX_BYTES (64LL << 20)  // larger images are refused
 
+// The rules for what is staged, for every caller to check at its first
+// step that knows the name or holds the file, before anything is copied:
+// rp_stage_name puts "<owner>/<file>" in relname (of size cap) when file is
+// a plain name without control characters (the kernel's firmware attribute
+// ends at a newline) and the staged path and name fit their limits;
+// rp_stage_printable refuses a name (or path) with a control character;
+// rp_stage_fits checks that fd is a regular file of at most
+// RP_FW_MAX_BYTES (a sparse file is refused by its size, unread).
+int rp_stage_name(const char *owner, const char *file, char *relname, size_t cap, struct rp_err *e);
+int rp_stage_printable(const char *name, struct rp_err *e);
+int rp_stage_fits(int fd, const char *name, struct rp_err *e);
+
 // Copy the file open on srcfd to <fwdir>/<owner>/<file>, replacing whatever
 // <owner> held before (one image per owner, so staging never piles up);
 // relname receives "<owner>/<file>", the name to write to the processor's

@@ -92,10 +92,12 @@ int rp_state_write(const struct rp_state *st, struct rp_err *e)
   put(&w, "fw", st->fw), put(&w, "fw_resolved", st->fw_resolved), put(&w, "fw_staged", st->fw_staged);
   put(&w, "processor", st->proc_name), put(&w, "device", st->proc_dev), put(&w, "log", st->log);
   put(&w, "phase", st->phase), put(&w, "created", st->created);
-  rp_jw_kbool(&w, "sandbox", st->sandbox), rp_jw_kbool(&w, "rsc", st->rsc);
+  rp_jw_kbool(&w, "sandbox", st->sandbox), rp_jw_kbool(&w, "rsc", st->rsc), rp_jw_kint(&w, "mounts", st->mounts);
   rp_jw_kint(&w, "pid", st->pid), rp_jw_kint(&w, "creator", st->creator);
   rp_jw_kint(&w, "pid_start", (long long)st->pid_start);
   rp_jw_kint(&w, "creator_start", (long long)st->creator_start);
+  rp_jw_kint(&w, "root_dev", (long long)st->root_id[0]), rp_jw_kint(&w, "root_ino", (long long)st->root_id[1]);
+  rp_jw_kint(&w, "fw_dev", (long long)st->fw_id[0]), rp_jw_kint(&w, "fw_ino", (long long)st->fw_id[1]);
   rp_jw_end(&w);
   int n = rp_jw_finish(&w);
   if (n < 0) return rp_errf(e, E2BIG, "state of container %s is too large", st->id);
@@ -122,6 +124,14 @@ static int number(const struct rp_json *j, const char *key, unsigned long long *
   return 0;
 }
 
+// A pinned identity (rp_state.root_id, fw_id): 0 when a state written
+// before them has none, which pins nothing.
+static int pin(const struct rp_json *j, const char *key, unsigned long long *out)
+{
+  *out = 0;
+  return rp_json_get(j, 0, key) < 0 ? 0 : number(j, key, out);
+}
+
 static int decode(const char *text, size_t len, struct rp_state *st)
 {
   jsmntok_t toks[64];
@@ -137,10 +147,14 @@ static int decode(const char *text, size_t len, struct rp_state *st)
             field(&j, "log", st->log, sizeof(st->log)) | field(&j, "phase", st->phase, sizeof(st->phase)) |
             field(&j, "created", st->created, sizeof(st->created)) | number(&j, "pid", &pid) |
             number(&j, "creator", &creator) | number(&j, "pid_start", &st->pid_start) |
-            number(&j, "creator_start", &st->creator_start);
-  int sb = rp_json_get(&j, 0, "sandbox"), rsc = rp_json_get(&j, 0, "rsc");
+            number(&j, "creator_start", &st->creator_start) | pin(&j, "root_dev", &st->root_id[0]) |
+            pin(&j, "root_ino", &st->root_id[1]) | pin(&j, "fw_dev", &st->fw_id[0]) | pin(&j, "fw_ino", &st->fw_id[1]);
+  int sb = rp_json_get(&j, 0, "sandbox"), rsc = rp_json_get(&j, 0, "rsc"), mn = rp_json_get(&j, 0, "mounts");
+  long long mounts = 0;
   if (bad || sb < 0 || rp_json_bool(&j, sb, &st->sandbox)) return -1;
   if (rsc >= 0 && rp_json_bool(&j, rsc, &st->rsc)) return -1;
+  if (mn >= 0 && (rp_json_int(&j, mn, &mounts) || mounts < 0 || mounts > 64)) return -1;
+  st->mounts = (int)mounts;
   st->pid = (int)pid;
   st->creator = (int)creator;
   return 0;

@@ -36,8 +36,10 @@ struct rp_state {
   char created[40];               // RFC 3339
   int sandbox;                    // a pod sandbox: holds no processor
   int rsc;                        // the firmware has a resource table
+  int mounts;                     // rootfs mounts the shim made in the bundle: its delete undoes them
   int pid, creator;               // proxy; the create that is in progress
   unsigned long long pid_start, creator_start;
+  unsigned long long root_id[2], fw_id[2];  // device and inode create checked: start loads only those
 };
 
 // Containers ids: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most RP_ID_MAX bytes.

@@ -109,6 +109,8 @@ int rp_ttrpc_conn_flush(struct rp_ttrpc_conn *c, struct rp_err *e)
   return c->dead ? -EPIPE : 0;
 }
 
+bool rp_ttrpc_conn_partial(const struct rp_ttrpc_conn *c) { return c->discard || c->in_len > c->in_off; }
+
 short rp_ttrpc_conn_events(const struct rp_ttrpc_conn *c)
 {
   if (c->dead || c->eof) return 0;

@@ -110,6 +110,9 @@ int rp_ttrpc_conn_read(struct rp_ttrpc_conn *c, struct rp_err *e);
 int rp_ttrpc_conn_flush(struct rp_ttrpc_conn *c, struct rp_err *e);
 // poll() events to wait for: POLLIN, plus POLLOUT while output is pending;
 // 0 once the connection is finished (eof or dead): close c->fd then.
+// True while the peer owes the rest of a frame (after next() returned 0).
+bool rp_ttrpc_conn_partial(const struct rp_ttrpc_conn *c);
+
 short rp_ttrpc_conn_events(const struct rp_ttrpc_conn *c);
 
 // ---- server -------------------------------------------------------------

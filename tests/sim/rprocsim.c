@@ -2,7 +2,8 @@
 // a Linux 6.1 /sys, for tests that cannot boot a kernel.
 //
 //   rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]
-//            [--start-delay-ms N] [--attached NAME]... [--exit-with-parent] NAME...
+//            [--start-delay-ms N] [--attached NAME]... [--tty NAME=MAJ:MIN]...
+//            [--exit-with-parent] NAME...
 //
 // Mounted at DIR/sys, processor N being the Nth NAME:
 //   class/remoteproc/remoteprocN -> ../../devices/platform/rprocsim.N/remoteproc/remoteprocN
@@ -11,6 +12,10 @@
 //   kernel/debug/rprocsim/remoteprocN/{trace,fail_start,start_delay_ms,read_only}
 //   firmware/devicetree/base/{model,compatible}      (only when given)
 //   module/firmware_class/parameters/path
+//   with --tty NAME=MAJ:MIN, an rpmsg tty of that processor (as rpmsg_tty
+//   makes one below the processor's virtio device; here one level down):
+//   devices/.../remoteprocN/ttyRPMSGN/subsystem -> ../../../../../../class/tty
+//   dev/char/MAJ:MIN -> ../../devices/.../remoteprocN/ttyRPMSGN, class/tty/
 // Firmware is looked up in DIR/<kernel search path>, on the real disk.
 // An --attached processor is registered as a driver does for a core the
 // boot loader started (RPROC_DETACHED, auto_boot): the core attaches to it,
@@ -49,7 +54,8 @@
 
 static const char usage[] =
     "usage: rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]\n"
-    "                [--start-delay-ms N] [--attached NAME]... [--exit-with-parent] NAME...\n"
+    "                [--start-delay-ms N] [--attached NAME]... [--tty NAME=MAJ:MIN]...\n"
+    "                [--exit-with-parent] NAME...\n"
     "  Serves a Linux 6.1 remoteproc sysfs/debugfs tree for processors NAME...\n"
     "  at DIR/sys until SIGTERM/SIGINT/SIGHUP, unmount, or (--exit-with-parent)\n"
     "  the death of the parent process. --compatible entries are separated by\n"
@@ -61,7 +67,10 @@ enum kind { K_DIR, K_LINK, K_FILE };
 
 enum dir_id { D_ROOT, D_CLASS, D_CLASS_RP, D_DEVICES, D_PLATFORM, D_PDEV, D_PDEV_RP,
               D_RPDEV, D_FIRMWARE, D_DT, D_DT_BASE, D_KERNEL, D_DEBUG, D_DBG_RP,
-              D_DBG_RPN, D_DBG_SIM, D_DBG_SIMN, D_MODULE, D_FWCLASS, D_FWPARAMS };
+              D_DBG_RPN, D_DBG_SIM, D_DBG_SIMN, D_MODULE, D_FWCLASS, D_FWPARAMS,
+              D_CLASS_TTY, D_RPTTY, D_DEV, D_DEVCHAR };
+
+enum link_id { L_CLASS, L_SUBSYSTEM, L_CHARDEV };
 
 struct node {
   enum kind kind;
@@ -77,9 +86,11 @@ struct child {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct child root_dirs[] = {{"class", K_DIR, D_CLASS}, {"devices", K_DIR, D_DEVICES},
+static const struct child root_dirs[] = {{"class", K_DIR, D_CLASS}, {"dev", K_DIR, D_DEV}, {"devices", K_DIR, D_DEVICES},
     {"firmware", K_DIR, D_FIRMWARE}, {"kernel", K_DIR, D_KERNEL}, {"module", K_DIR, D_MODULE}};
-static const struct child class_dirs[] = {{"remoteproc", K_DIR, D_CLASS_RP}};
+static const struct child class_dirs[] = {{"remoteproc", K_DIR, D_CLASS_RP}, {"tty", K_DIR, D_CLASS_TTY}};
+static const struct child dev_dirs[] = {{"char", K_DIR, D_DEVCHAR}};
+static const struct child tty_links[] = {{"subsystem", K_LINK, L_SUBSYSTEM}};
 static const struct child devices_dirs[] = {{"platform", K_DIR, D_PLATFORM}};
 static const struct child pdev_dirs[] = {{"remoteproc", K_DIR, D_PDEV_RP}};
 static const struct child rpdev_files[] = {{"coredump", K_FILE, F_COREDUMP},
@@ -143,6 +154,19 @@ static bool emit_dt(visit_fn fn, void *ctx)
   return (g.compat && fn(ctx, "compatible", &compat)) || (g.model && fn(ctx, "model", &model));
 }
 
+// dev/char: one MAJ:MIN link per processor given a --tty.
+static bool emit_chardevs(visit_fn fn, void *ctx)
+{
+  for (int i = 0; i < g.nprocs; i++) {
+    char name[32];
+    struct node nd = {K_LINK, L_CHARDEV, i, 0};
+    snprintf(name, sizeof(name), "%u:%u", g.procs[i].tty_major, g.procs[i].tty_minor);
+    if (g.procs[i].has_tty && fn(ctx, name, &nd))
+      return true;
+  }
+  return false;
+}
+
 #define EMIT(a) emit(a, N_OF(a), d->proc, fn, ctx)
 
 static bool list_dir(const struct node *d, visit_fn fn, void *ctx)
@@ -155,7 +179,12 @@ static bool list_dir(const struct node *d, visit_fn fn, void *ctx)
   case D_PLATFORM: return emit_procs("rprocsim.%d", K_DIR, D_PDEV, fn, ctx);
   case D_PDEV: return EMIT(pdev_dirs);
   case D_PDEV_RP: return emit_one("remoteproc%d", d->proc, K_DIR, D_RPDEV, d->proc, 0, fn, ctx);
-  case D_RPDEV: return EMIT(rpdev_files);
+  case D_RPDEV:
+    return EMIT(rpdev_files) ||
+           (g.procs[d->proc].has_tty && emit_one("ttyRPMSG%d", d->proc, K_DIR, D_RPTTY, d->proc, 0, fn, ctx));
+  case D_RPTTY: return EMIT(tty_links);
+  case D_DEV: return EMIT(dev_dirs);
+  case D_DEVCHAR: return emit_chardevs(fn, ctx);
   case D_FIRMWARE: {
     struct node dt = {K_DIR, D_DT, -1, 0};
     return (g.model || g.compat) && fn(ctx, "devicetree", &dt);
@@ -211,8 +240,13 @@ static int lookup(const char *path, struct node *out)
 
 static void link_target(const struct node *n, char *buf, size_t size)
 {
-  snprintf(buf, size, "../../devices/platform/rprocsim.%d/remoteproc/remoteproc%d",
-           n->proc, n->proc);
+  if (n->id == L_SUBSYSTEM)
+    snprintf(buf, size, "../../../../../../class/tty");
+  else
+    snprintf(buf, size, "../../devices/platform/rprocsim.%d/remoteproc/remoteproc%d%s", n->proc, n->proc,
+             n->id == L_CHARDEV ? "/ttyRPMSG" : "");
+  if (n->id == L_CHARDEV)
+    snprintf(buf + strlen(buf), size - strlen(buf), "%d", n->proc);
 }
 
 static struct sim_file_ref ref_of(const struct node *n)
@@ -430,8 +464,8 @@ static const struct fuse_operations ops = {
 
 struct args {
   const char *root, *fw_path;
-  const char *attached[SIM_MAX_PROCS];
-  int nattached;
+  const char *attached[SIM_MAX_PROCS], *tty[SIM_MAX_PROCS];
+  int nattached, ntty;
   unsigned delay_ms;
   bool exit_with_parent;
 };
@@ -500,6 +534,19 @@ static void add_name(const char *name)
   strcpy(p->name, name);
 }
 
+// --tty NAME=MAJ:MIN
+static void add_tty(const char *v)
+{
+  char name[SIM_MAX_NAME + 1];
+  unsigned maj, min;
+  int k = 0, used = 0;
+  if (sscanf(v, "%100[^=]=%u:%u%n", name, &maj, &min, &used) != 3 || v[used])
+    die_usage("--tty: not NAME=MAJ:MIN: %s", v);
+  while (k < g.nprocs && strcmp(g.procs[k].name, name)) k++;
+  if (k == g.nprocs) die_usage("--tty %s: no processor of that name", v);
+  g.procs[k].has_tty = true, g.procs[k].tty_major = maj, g.procs[k].tty_minor = min;
+}
+
 static bool parse_opt(struct args *a, int argc, char **argv, int *i)
 {
   const char *v;
@@ -511,6 +558,9 @@ static bool parse_opt(struct args *a, int argc, char **argv, int *i)
   else if ((v = opt_value("--attached", argc, argv, i))) {
     if (a->nattached == SIM_MAX_PROCS) die_usage("too many --attached (at most 32): %s", v);
     a->attached[a->nattached++] = v;
+  } else if ((v = opt_value("--tty", argc, argv, i))) {
+    if (a->ntty == SIM_MAX_PROCS) die_usage("too many --tty (at most 32): %s", v);
+    a->tty[a->ntty++] = v;
   } else if (!strcmp(argv[*i], "--exit-with-parent")) a->exit_with_parent = true;
   else return false;
   return true;
@@ -549,6 +599,7 @@ static void parse_args(struct args *a, int argc, char **argv)
     if (k == g.nprocs) die_usage("--attached %s: no processor of that name", a->attached[i]);
     g.procs[k].attached = true;
   }
+  for (int i = 0; i < a->ntty; i++) add_tty(a->tty[i]);
 }
 
 // ---- setup and the main loop ----

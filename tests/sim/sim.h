@@ -38,6 +38,8 @@ struct sim_proc {
   int index;
   char name[SIM_MAX_NAME + 1];
   bool attached;                 // registered detached: the core attaches at once
+  bool has_tty;                  // --tty: an rpmsg tty with this device number
+  unsigned tty_major, tty_minor;
   pthread_mutex_t op;            // rproc->lock
   pthread_cond_t crash_cv;       // wakes the crash worker (under mu)
   pthread_t worker;

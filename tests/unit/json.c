@@ -169,6 +169,51 @@ static int test_token_cap(void)
   return 0;
 }
 
+// Go and Python keep the last of two equal keys, a first-match reader the
+// first: any document with two is refused, naming the key, wherever the
+// object is and however the key is spelt (\u0000, which no string of ours
+// may hold, compares as written).
+static int test_duplicate_keys(void)
+{
+  static const struct { const char *doc, *msg; } dup[] = {
+      {"{\"a\":1,\"a\":2}", "doc holds the key \"a\" twice (the second near byte 7)"},
+      {"{\"p\":{\"args\":[\"x\"],\"env\":[],\"args\":[\"y\"]}}", "doc holds the key \"args\" twice (the second near byte 28)"},
+      {"[{},{\"k\":[{\"z\":0,\"y\":0,\"z\":1}]}]", "doc holds the key \"z\" twice (the second near byte 23)"},
+      {"{\"ab\":1,\"\\u0061\\u0062\":2}", "doc holds the key \"ab\" twice (the second near byte 8)"},
+      {"{\"\\n\":1,\"\\u000a\":2}", "doc holds the key \"?\" twice (the second near byte 8)"},
+      {"{\"\\u0000\":1,\"\\u0000\":2}", "doc holds the key \"\\u0000\" twice (the second near byte 12)"},
+  };
+  for (size_t i = 0; i < sizeof(dup) / sizeof(*dup); i++) {
+    check(parse(dup[i].doc, strlen(dup[i].doc), NTOK) == -EINVAL);
+    check_str(e.msg, dup[i].msg);
+  }
+  // Different keys that only look alike, and equal keys in different objects.
+  static const char *const ok[] = {"{\"a\":{\"a\":1},\"b\":{\"a\":2}}", "{\"\\\\u0000\":1,\"\\u0000\":2}",
+                                   "{\"a\":1,\"A\":2,\"a \":3,\"\\u00e9\":4,\"e\":5}"};
+  for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) check(parse(ok[i], strlen(ok[i]), NTOK) == 0);
+  return 0;
+}
+
+// An object too large for the hash set is checked pair by pair: the same
+// answer, at either end of it.
+static int test_duplicate_keys_large(void)
+{
+  static jsmntok_t big[4200];
+  static char doc[40000];
+  for (int last = 0; last < 2; last++) {
+    size_t o = 0;
+    doc[o++] = '{';
+    for (int i = 0; i < 2000; i++) o += (size_t)sprintf(doc + o, "%s\"k%d\":0", i ? "," : "", i);
+    if (last) o += (size_t)sprintf(doc + o, ",\"k1999\":1");
+    doc[o++] = '}';
+    rp_errclear(&e);
+    int r = rp_json_parse(&j, "doc", doc, o, big, 4200, &e);
+    check(r == (last ? -EINVAL : 0));
+    if (last) check_str(e.msg, "doc holds the key \"k1999\" twice (the second near byte 18891)");
+  }
+  return 0;
+}
+
 static const char nested[] =
     "{\"process\": {\"args\": [\"fw.elf\", \"-v\"], \"env\": []},"
     " \"a\\u002eb\": 1, \"n\": {\"x\": {\"y\": 7}}, \"last\": true}";
@@ -491,6 +536,8 @@ int main(void)
   RUN(test_invalid_utf8);
   RUN(test_utf8_valid);
   RUN(test_token_cap);
+  RUN(test_duplicate_keys);
+  RUN(test_duplicate_keys_large);
   RUN(test_get_path);
   RUN(test_elem_next);
   RUN(test_str_unescape);

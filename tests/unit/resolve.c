@@ -204,6 +204,26 @@ static int test_bad_arguments(void)
 }
 
 // Every path through the walk, failing or not, closes what it opened.
+// From a root descriptor the caller holds: the walk starts at that very
+// directory even once its path names another, and the caller's descriptor
+// stays open and its own.
+static int test_openat_pinned_root(void)
+{
+  char moved[700], buf[8] = "";
+  snprintf(moved, sizeof(moved), "%s/moved", top);
+  int rootfd = open(root, O_PATH | O_DIRECTORY);
+  check(rootfd >= 0 && rename(root, moved) == 0 && mkdir(root, 0755) == 0);
+  int fd = rp_resolve_openat(rootfd, root, "fw.elf", canon, sizeof(canon), &e);
+  check(fd >= 0 && read(fd, buf, sizeof(buf) - 1) == 2);
+  check_str(buf, "FW");
+  if (fd >= 0) close(fd);
+  check(fcntl(rootfd, F_GETFD) >= 0);
+  check(rp_resolve_open(root, "fw.elf", canon, sizeof(canon), &e) == -ENOENT);  // the path's new directory
+  close(rootfd);
+  check(rmdir(root) == 0 && rename(moved, root) == 0);
+  return 0;
+}
+
 static int test_no_fd_leak(void)
 {
   static const char *const paths[] = {"fw.elf", "abs-link", "escape-link", "loop1", "dir",
@@ -233,6 +253,7 @@ int main(void)
   RUN(test_not_regular);
   RUN(test_device_node);
   RUN(test_bad_arguments);
+  RUN(test_openat_pinned_root);
   RUN(test_no_fd_leak);
   unit_rmtree(top);
   return unit_end();

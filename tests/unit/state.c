@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "sha256.h"
 #include "state.h"
 
@@ -114,6 +115,7 @@ static void fill(struct rp_state *s)
   snprintf(s->phase, sizeof(s->phase), "started");
   snprintf(s->created, sizeof(s->created), "2026-01-02T03:04:05.000000006Z");
   s->sandbox = 1;
+  s->mounts = 2;
   s->pid = 4242;
   s->creator = 77;
   s->pid_start = 18446744073709551615ULL >> 1;
@@ -127,7 +129,7 @@ static int same(const struct rp_state *a, const struct rp_state *b)
          !strcmp(a->fw_resolved, b->fw_resolved) && !strcmp(a->fw_staged, b->fw_staged) &&
          !strcmp(a->proc_name, b->proc_name) && !strcmp(a->proc_dev, b->proc_dev) &&
          !strcmp(a->log, b->log) && !strcmp(a->phase, b->phase) && !strcmp(a->created, b->created) &&
-         a->sandbox == b->sandbox && a->pid == b->pid && a->creator == b->creator &&
+         a->sandbox == b->sandbox && a->mounts == b->mounts && a->pid == b->pid && a->creator == b->creator &&
          a->pid_start == b->pid_start && a->creator_start == b->creator_start;
 }
 
@@ -169,6 +171,15 @@ static int test_read_damaged(void)
   check(put("bad/state.json", "not json") == 0);
   check(rp_state_read(root, "bad", &back, &e) == -EINVAL);
   check_str(e.msg, want);
+  // The shim's delete undoes st.mounts mounts: a count out of range is damage.
+  check(store("m1") == 0);
+  char text[2048], bad[2100];
+  int n = rp_fs_read(at("m1/state.json"), text, sizeof(text), &e);
+  char *m = n > 0 ? strstr(text, "\"mounts\":2,") : NULL;
+  check(m != NULL);
+  snprintf(bad, sizeof(bad), "%.*s\"mounts\":65,%s", (int)(m - text), text, m + 11);
+  check(put("m1/state.json", bad) == 0);
+  check(rp_state_read(root, "m1", &back, &e) == -EINVAL);
   check(put("notdir", "x") == 0);  // a file where a directory should be
   check(rp_state_read(root, "notdir", &back, &e) == -ENOENT);
   check_str(e.msg, "container notdir does not exist");

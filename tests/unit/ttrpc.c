@@ -251,6 +251,29 @@ static int test_oversized(void)
   return 0;
 }
 
+// The shim closes a connection that owes the rest of a frame for too long:
+// owing is true from a frame's first byte (or an oversized frame's header)
+// until its last, and false between frames.
+static int test_partial(void)
+{
+  static uint8_t buf[512];
+  struct rp_ttrpc_call call;
+  check(setup() == 0);
+  check(!rp_ttrpc_conn_partial(&srv));
+  size_t n = mk_request(buf, 1, SVC, "State", "x");
+  send_all(fds[1], buf, 3);
+  check(srv_next(&call) == 0 && rp_ttrpc_conn_partial(&srv));
+  send_all(fds[1], buf + 3, n - 4);
+  check(srv_next(&call) == 0 && rp_ttrpc_conn_partial(&srv));
+  send_all(fds[1], buf + n - 1, 1);
+  check(srv_next(&call) == 1 && !rp_ttrpc_conn_partial(&srv));
+  n = mk_frame(buf, RP_TTRPC_MAX_DATA + 1, 3, RP_TTRPC_T_REQUEST);
+  send_all(fds[1], buf, n);
+  check(srv_next(&call) == 0 && rp_ttrpc_conn_partial(&srv));  // its data is still owed
+  teardown();
+  return 0;
+}
+
 static int test_truncated(void)
 {
   static uint8_t buf[512];
@@ -488,6 +511,7 @@ int main(void)
   RUN(test_out_of_order);
   RUN(test_oversized);
   RUN(test_truncated);
+  RUN(test_partial);
   RUN(test_stream_ids);
   RUN(test_bad_frames);
   RUN(test_unimplemented_and_decode);
