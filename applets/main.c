@@ -73,8 +73,8 @@ static int install_one(const char *self, const char *dir, const char *name, int 
     rp_log_error("%s exists and is not rprocbox: not replacing it", dst);
     return 1;
   }
-  if ((sym ? symlink(self, dst) : link(self, dst)) == 0) {
-    outf("%s -> %s\n", dst, self);
+  if (sym ? !symlink(self, dst) : !link(self, dst)) {
+    outf(sym ? "%s -> %s\n" : "%s\n", dst, self);  // a hard link points nowhere: no arrow
     return 0;
   }
   int err = errno;
