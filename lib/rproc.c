@@ -136,19 +136,21 @@ int rp_rproc_list(struct rp_rproc *out, int cap, struct rp_err *e)
   return m;
 }
 
+// Names the directory looked in and what is there.
 static int not_found(const char *name, const struct rp_rproc *all, int n, struct rp_err *e)
 {
-  char list[RP_ERR_MSG / 2] = "";
+  char list[RP_ERR_MSG / 2] = "", dir[RP_PATH_MAX];
   size_t len = 0;
   for (int i = 0; i < n; i++) {
     if (rp_fmt(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", all[i].name)) break;
     len = strlen(list);
   }
+  rp_path(dir, sizeof(dir), "sys/class/remoteproc");
   if (!n)
-    return rp_errf(e, ENODEV, "remote processor %s does not exist: this system has no remote processors",
-                   name);
-  return rp_errf(e, ENODEV, "remote processor %s does not exist, available remote processors: %s",
-                 name, list);
+    return rp_errf(e, ENODEV, "remote processor %s does not exist: %s has no remote processors", name,
+                   dir);
+  return rp_errf(e, ENODEV, "remote processor %s does not exist in %s, available remote processors: %s",
+                 name, dir, list);
 }
 
 int rp_rproc_lookup(const char *name, struct rp_rproc *out, struct rp_err *e)

@@ -47,7 +47,7 @@ STATUS_OFF="device:    remoteproc1|name:      sim1|state:     offline|firmware: 
 check "status NAME" "$(outrc rproc status sim1)" "$STATUS_OFF"
 check "status remoteprocN" "$(outrc rproc status remoteproc1)" "$STATUS_OFF"
 check "status of an unknown processor" "$(outrc rproc status nosuch)" \
-  "rproc: remote processor nosuch does not exist, available remote processors: sim0, sim1|rc=1"
+  "rproc: remote processor nosuch does not exist in $CLASS, available remote processors: sim0, sim1|rc=1"
 
 # --- start FILE: staged as rproc/remoteprocN/FILE ---------------------------------------
 check "start NAME FILE" "$(outrc rproc start sim1 "$APP" | ms)" "sim1: running rproc/remoteproc1/app.elf (N ms)|rc=0"
@@ -148,7 +148,7 @@ check "info of a file that is not ELF" "$(outrc rproc info "$FW/rprocsim/corrupt
 check "info of a truncated file" "$(outrc rproc info "$FW/rprocsim/short.elf")" \
   "rproc: $FW/rprocsim/short.elf is truncated (segment 0 ends beyond the file)|rc=1"
 check "info of neither file nor processor" "$(outrc rproc info nosuch.elf)" \
-  "rproc: cannot open nosuch.elf: No such file or directory; remote processor nosuch.elf does not exist, available remote processors: sim0, sim1|rc=1"
+  "rproc: cannot open nosuch.elf: No such file or directory; remote processor nosuch.elf does not exist in $CLASS, available remote processors: sim0, sim1|rc=1"
 
 # --- the kernel's errors, in words ------------------------------------------------------------
 put "$R/firmware" rprocsim/missing.elf >/dev/null
@@ -194,7 +194,7 @@ wait_state "$D" running 3
 check "the kernel finishes the start anyway" "$(get "$R/state")" running
 put "$C/start_delay_ms" 0 >/dev/null
 check "start of an unknown processor" "$(outrc rproc start nosuch "$APP")" \
-  "rproc: remote processor nosuch does not exist, available remote processors: sim0, sim1|rc=1"
+  "rproc: remote processor nosuch does not exist in $CLASS, available remote processors: sim0, sim1|rc=1"
 
 for d in remoteproc0 remoteproc1; do
   reset_dev "$d"
