@@ -69,12 +69,14 @@ void options_list(FILE *f, const struct rp_option *opts, int go);
 extern const struct command *command;
 
 // A table on stdout whose columns are as wide as their widest cell: measure
-// every row, then print them (the last column is not padded).
+// every row, fit it to the terminal, then print the rows (the last column
+// is not padded).
 enum { TABLE_COLS = 8 };
 struct table {
   int n, w[TABLE_COLS];
 };
 void table_measure(struct table *t, const char *const *cell);
+void table_fit(struct table *t);
 int table_print(const struct table *t, const char *const *cell);
 
 // "<applet> version X" block on stdout.

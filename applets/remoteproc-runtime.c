@@ -234,6 +234,7 @@ static int cmd_list(int argc, char **argv)
   table_measure(&l.t, head);
   if (rp_state_each(rt.root, list_one, &l, &err)) die_err(&err);
   l.print = 1;
+  table_fit(&l.t);
   if (json) putchar('[');
   else if (!op.quiet) table_print(&l.t, head);
   if (rp_state_each(rt.root, list_one, &l, &err)) die_err(&err);
@@ -257,6 +258,7 @@ static int cmd_ps(int argc, char **argv)
   struct table t = {2, {0}};
   table_measure(&t, head);
   if (live) table_measure(&t, row);
+  table_fit(&t);
   return table_print(&t, head) || (live && table_print(&t, row));
 }
 

@@ -128,6 +128,7 @@ static int cmd_list(int argc, char **argv)
     memcpy(row[i], r, sizeof(r));
     table_measure(&t, row[i]);
   }
+  table_fit(&t);
   int bad = table_print(&t, head);
   for (int i = 0; i < n; i++) bad |= table_print(&t, row[i]);
   return bad;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 const char *applet_name = "rprocbox";
 const struct command *command;
@@ -149,10 +151,32 @@ void table_measure(struct table *t, const char *const *cell)
     if ((int)strlen(cell[i]) > t->w[i]) t->w[i] = (int)strlen(cell[i]);
 }
 
-int table_print(const struct table *t, const char *const *cell)
+// On a terminal, narrow the widest column until a row fits the width;
+// table_print then cuts a longer cell short with "...".
+void table_fit(struct table *t)
+{
+  struct winsize ws;
+  if (!isatty(1) || ioctl(1, TIOCGWINSZ, &ws) || ws.ws_col < 20) return;
+  int total = 2 * (t->n - 1);
+  for (int i = 0; i < t->n && i < TABLE_COLS; i++) total += t->w[i];
+  while (total > ws.ws_col) {
+    int k = 0;
+    for (int i = 1; i < t->n && i < TABLE_COLS; i++)
+      if (t->w[i] > t->w[k]) k = i;
+    if (t->w[k] <= 8) break;  // narrower says nothing: let the line wrap
+    t->w[k]--, total--;
+  }
+}
+
+static int cell(const char *s, int w, int last)
+{
+  if ((int)strlen(s) > w) return outf("%.*s...%s", w - 3, s, last ? "\n" : "  ") < 0;
+  return (last ? outf("%s\n", s) : outf("%-*s  ", w, s)) < 0;
+}
+
+int table_print(const struct table *t, const char *const *cell_text)
 {
   int bad = 0;
-  for (int i = 0; i < t->n && i < TABLE_COLS; i++)
-    bad |= i + 1 < t->n ? outf("%-*s  ", t->w[i], cell[i]) < 0 : outf("%s\n", cell[i]) < 0;
+  for (int i = 0; i < t->n && i < TABLE_COLS; i++) bad |= cell(cell_text[i], t->w[i], i + 1 == t->n);
   return bad;
 }
