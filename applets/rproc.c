@@ -88,7 +88,7 @@ static void json_proc(struct rp_jw *w, const struct rp_rproc *p)
   rp_jw_end(w);
 }
 
-// n processors as JSON on stdout: an array, or with one < 0 one object.
+// n processors as JSON on stdout: an array, or with one set, one object.
 static int print_json(const struct rp_rproc *all, int n, int one)
 {
   static char buf[RP_RPROC_MAX * 1024];
