@@ -3,7 +3,6 @@
 #include "boot.h"
 #include "claim.h"
 #include "elf.h"
-#include "fmt.h"
 #include "path.h"
 #include "proc.h"
 #include "stage.h"
@@ -212,32 +211,16 @@ int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, stru
   return r ? r : settle(p, fw ? fw : cur, e);
 }
 
-// The directories the kernel's firmware loader looks in, in its order (the
-// custom firmware_class path first, when set), each once.
-static int fw_dirs(char dirs[3][RP_PATH_MAX], struct rp_err *e)
-{
-  char std[RP_PATH_MAX];
-  int n = 0;
-  if (rp_rproc_fwdir(dirs[0], RP_PATH_MAX, NULL, 0, e)) return -e->code;
-  rp_path(std, sizeof(std), "lib/firmware");
-  n += strcmp(dirs[0], std) != 0;  // a custom path comes first
-  rp_path(dirs[n++], RP_PATH_MAX, "lib/firmware/updates");
-  memcpy(dirs[n++], std, sizeof(std));
-  return n;
-}
-
 int rp_boot_find_fw(const char *name, char *path, size_t cap, struct rp_err *e)
 {
-  char dirs[3][RP_PATH_MAX], cand[RP_PATH_MAX], where[RP_ERR_MSG / 2] = "";
+  char dirs[3][RP_PATH_MAX], cand[RP_PATH_MAX], where[RP_ERR_MSG / 2];
   if (!rp_path_safe_rel(name)) return rp_errf(e, EINVAL, "no usable firmware name is set");
-  int n = fw_dirs(dirs, e);
+  int n = rp_rproc_fw_dirs(dirs, e);
   if (n < 0) return n;
   for (int i = 0; i < n; i++)
     if (!rp_path_join(cand, sizeof(cand), dirs[i], name) && !access(cand, R_OK))
       return rp_strlcpy(path, cand, cap) ? -ENAMETOOLONG : 0;
-  for (int i = 0, len = 0; i < n && len < (int)sizeof(where); i++)
-    len += rp_snprintf(where + len, sizeof(where) - (size_t)len, "%s%s",
-                       !i ? "" : i == n - 1 ? " or " : ", ", dirs[i]);
+  rp_rproc_fwdir(cand, sizeof(cand), where, sizeof(where), NULL);
   return rp_errf(e, ENOENT, "firmware file %s not found in %s", name, where);
 }
 

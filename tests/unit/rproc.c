@@ -249,7 +249,9 @@ static int fwdir(void)
   check(rp_rproc_fwdir(buf, sizeof(buf), dirs, sizeof(dirs), &e) == 0);
   snprintf(want, sizeof(want), "%s/lib/firmware", root);
   check_str(buf, want);
+  snprintf(want, sizeof(want), "%s/lib/firmware/updates or %s/lib/firmware", root, root);
   check_str(dirs, want);
+  snprintf(want, sizeof(want), "%s/lib/firmware", root);
   check(rp_rproc_fwdir(buf, sizeof(buf), NULL, 0, &e) == 0);
   check(put("sys/module/firmware_class/parameters/path", "\n") == 0);  // set but empty
   check(rp_rproc_fwdir(buf, sizeof(buf), dirs, sizeof(dirs), &e) == 0);
@@ -258,7 +260,7 @@ static int fwdir(void)
   check(rp_rproc_fwdir(buf, sizeof(buf), dirs, sizeof(dirs), &e) == 0);
   snprintf(want, sizeof(want), "%s/opt/fw", root);
   check_str(buf, want);
-  snprintf(want, sizeof(want), "%s/opt/fw or %s/lib/firmware", root, root);
+  snprintf(want, sizeof(want), "%s/opt/fw, %s/lib/firmware/updates or %s/lib/firmware", root, root, root);
   check_str(dirs, want);
   check(rp_rproc_fwdir(buf, 10, NULL, 0, &e) == -ENAMETOOLONG);
   check_str(e.msg, "firmware directory path too long");

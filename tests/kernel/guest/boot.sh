@@ -123,7 +123,7 @@ put "$R0/firmware" rproc-sim0-fw >/dev/null
 config "$SCRATCH/missing.json" "$MODEL" "" ""
 sed -i 's|"rprocsim/trace.elf"|"rprocsim/missing.elf"|' "$SCRATCH/missing.json"
 check "boot: missing firmware file (kernel ENOENT)" "$(outrc rproc boot "$SCRATCH/missing.json")" \
-  "$(echo "$STARTED" | cut -d '|' -f 1)|sim0: failed: cannot start sim0: firmware file rprocsim/missing.elf not found in $FW|rproc: 1 of 2 processor(s) did not come up|rc=1"
+  "$(echo "$STARTED" | cut -d '|' -f 1)|sim0: failed: cannot start sim0: firmware file rprocsim/missing.elf not found in $FW/updates or $FW|rproc: 1 of 2 processor(s) did not come up|rc=1"
 
 # --- board checks ----------------------------------------------------------------------------------
 stop_both

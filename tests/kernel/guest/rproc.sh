@@ -153,7 +153,7 @@ check "info of neither file nor processor" "$(outrc rproc info nosuch.elf)" \
 # --- the kernel's errors, in words ------------------------------------------------------------
 put "$R/firmware" rprocsim/missing.elf >/dev/null
 check "start with a missing firmware file (kernel ENOENT)" "$(outrc rproc start sim1)" \
-  "rproc: cannot start sim1: firmware file rprocsim/missing.elf not found in $FW|rc=1"
+  "rproc: cannot start sim1: firmware file rprocsim/missing.elf not found in $FW/updates or $FW|rc=1"
 check "offline after ENOENT" "$(get "$R/state")" offline
 check "info NAME with a missing firmware file" "$(outrc rproc info sim1)" \
   "rproc: sim1: firmware file rprocsim/missing.elf not found in $FW/updates or $FW|rc=1"
