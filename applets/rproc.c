@@ -262,21 +262,59 @@ static int cmd_recovery(int argc, char **argv)
   return print_recovery(&p, v, was);
 }
 
+static const char *seg_flags(unsigned f, char out[4])
+{
+  out[0] = f & 4 ? 'R' : '-', out[1] = f & 2 ? 'W' : '-', out[2] = f & 1 ? 'X' : '-', out[3] = 0;
+  return out;
+}
+
 static void print_elf(const char *file, const struct rp_elf *e)
 {
-  char m[32];
+  char m[32], fl[4];
   outf("file:      %s\nsize:      %lld bytes\n", file, e->size);
   outf("format:    ELF%d %s-endian, %s\n", e->cls, e->big_endian ? "big" : "little",
          rp_elf_machine_name(e->machine, m, sizeof(m)));
   outf("entry:     0x%llx\nsegments:  %d loadable\n", e->entry, e->nload);
   for (int i = 0; i < e->nload && i < RP_ELF_MAXSEG; i++)
-    outf("  LOAD     addr 0x%08llx  file 0x%llx  mem 0x%llx  %c%c%c\n", e->seg[i].paddr,
-           e->seg[i].filesz, e->seg[i].memsz, e->seg[i].flags & 4 ? 'R' : '-',
-           e->seg[i].flags & 2 ? 'W' : '-', e->seg[i].flags & 1 ? 'X' : '-');
+    outf("  LOAD     addr 0x%08llx  file 0x%llx  mem 0x%llx  %s\n", e->seg[i].paddr,
+           e->seg[i].filesz, e->seg[i].memsz, seg_flags(e->seg[i].flags, fl));
   if (e->has_rsc)
     outf("resources: .resource_table at 0x%llx, %llu bytes\n", e->rsc_addr, e->rsc_size);
   else
     outf("resources: none (no .resource_table: no trace log, no rpmsg)\n");
+}
+
+// info --json: the same as one object; "processor" only for info NAME.
+static int json_elf(const char *file, const struct rp_elf *e, const struct rp_rproc *p)
+{
+  static char buf[RP_PATH_MAX * 3];
+  char m[32], fl[4];
+  struct rp_jw w;
+  rp_jw_init(&w, buf, sizeof(buf), 0);
+  rp_jw_obj(&w);
+  if (p) rp_jw_key(&w, "processor"), json_proc(&w, p);
+  rp_jw_kstr(&w, "file", file);
+  rp_jw_kint(&w, "size", e->size);
+  rp_jw_kint(&w, "class", e->cls);
+  rp_jw_kstr(&w, "endian", e->big_endian ? "big" : "little");
+  rp_jw_kstr(&w, "machine", rp_elf_machine_name(e->machine, m, sizeof(m)));
+  rp_jw_kint(&w, "entry", (long long)e->entry);
+  rp_jw_key(&w, "segments"), rp_jw_arr(&w);
+  for (int i = 0; i < e->nload && i < RP_ELF_MAXSEG; i++) {
+    rp_jw_obj(&w);
+    rp_jw_kint(&w, "addr", (long long)e->seg[i].paddr);
+    rp_jw_kint(&w, "filesz", (long long)e->seg[i].filesz);
+    rp_jw_kint(&w, "memsz", (long long)e->seg[i].memsz);
+    rp_jw_kstr(&w, "flags", seg_flags(e->seg[i].flags, fl));
+    rp_jw_end(&w);
+  }
+  rp_jw_end(&w);
+  rp_jw_key(&w, "resource_table");
+  if (!e->has_rsc) rp_jw_null(&w);
+  else rp_jw_obj(&w), rp_jw_kint(&w, "addr", (long long)e->rsc_addr), rp_jw_kint(&w, "size", (long long)e->rsc_size), rp_jw_end(&w);
+  rp_jw_end(&w);
+  if (rp_jw_finish(&w) < 0) die(RP_EXIT_FAIL, "%s: too much to show as JSON", file);
+  return puts(buf) < 0;
 }
 
 static int cmd_info(int argc, char **argv)
@@ -284,16 +322,16 @@ static int cmd_info(int argc, char **argv)
   char path[RP_PATH_MAX];
   struct stat st;
   struct rp_elf e;
+  struct rp_rproc p;
   args(argc, argv, 1, 1);
   const char *file = a.op[0];
-  if (stat(file, &st)) {  // not a file: a processor, look up its firmware
-    struct rp_rproc p;
+  int proc = stat(file, &st) != 0;
+  if (proc) {  // not a file: a processor, look up its firmware
     const char *why = strerror(errno);
     if (rp_rproc_lookup(file, &p, &err))
       die(RP_EXIT_FAIL, "cannot open %s: %s; %s", file, why, err.msg);
     if (rp_boot_find_fw(p.firmware, path, sizeof(path), &err))
       die(RP_EXIT_FAIL, "%s: %s", p.name, err.msg);
-    outf("processor: %s (%s, %s)\n", p.name, p.dev, p.state);
     file = path;
   } else if (!S_ISREG(st.st_mode)) {
     die(RP_EXIT_FAIL, "%s is not a regular file", file);
@@ -302,50 +340,93 @@ static int cmd_info(int argc, char **argv)
   if (fd < 0) die(RP_EXIT_FAIL, "cannot open %s: %s", file, strerror(errno));
   if (rp_elf_inspect(fd, file, &e, &err)) die_err(&err);
   close(fd);
+  if (a.set & A_JSON) return json_elf(file, &e, proc ? &p : NULL);
+  if (proc) outf("processor: %s (%s, %s)\n", p.name, p.dev, p.state);
   print_elf(file, &e);
   return 0;
 }
 
-// Boot path: static buffers only, no heap. One line per processor, flushed
-// at once so a console shows progress.
-static int cmd_boot(int argc, char **argv)
+// boot --json: one object per processor of the config, printed at the end.
+static struct rp_jw boot_w;
+
+static void boot_json(const char *name, const char *result, const struct rp_rproc *p, const char *error)
+{
+  struct rp_rproc now;
+  rp_jw_obj(&boot_w);
+  rp_jw_kstr(&boot_w, "name", name);
+  rp_jw_kstr(&boot_w, "result", result);
+  rp_jw_key(&boot_w, "error");
+  error ? rp_jw_str(&boot_w, error) : rp_jw_null(&boot_w);
+  rp_jw_key(&boot_w, "processor");
+  if (p->name[0] && !rp_rproc_load(p->index, &now, NULL)) json_proc(&boot_w, &now);
+  else rp_jw_null(&boot_w);
+  rp_jw_end(&boot_w);
+}
+
+// What became of one processor: a line, flushed at once so a console shows
+// progress, or with --json an object.
+static void boot_report(const struct rp_boot_entry *en, const struct rp_rproc *p, int r, const char *aborted)
+{
+  const char *name = p->name[0] ? p->name : en->proc;
+  char why[128];
+  if (a.set & A_JSON) {
+    rp_snprintf(why, sizeof(why), "boot aborted after %s failed", aborted ? aborted : "");
+    const char *result = aborted ? "not started" : r == RP_BOOT_STARTED ? "started" : r == RP_BOOT_ADOPTED ? "adopted" : "failed";
+    return boot_json(name, result, p, aborted ? why : r < 0 ? err.msg : NULL);
+  }
+  if (aborted) outf("%s: not started: boot aborted after %s failed\n", name, aborted);
+  else if (r == RP_BOOT_STARTED) outf("%s: started %s (%s)\n", name, en->firmware, p->dev);
+  else if (r == RP_BOOT_ADOPTED && !strcmp(p->state, "attached"))
+    outf("%s: adopted, already attached to firmware started before Linux (%s)\n", name, p->dev);
+  else if (r == RP_BOOT_ADOPTED) outf("%s: adopted, already %s %s (%s)\n", name, p->state, p->firmware, p->dev);
+  else outf("%s: failed: %s\n", name, err.msg);
+  fflush(stdout);
+}
+
+// The config at path, parsed and checked against the board b.
+static const struct rp_boot_cfg *boot_config(const char *path, struct rp_board *b)
 {
   static char js[RP_BOOT_CFG_MAX];
   static jsmntok_t toks[RP_BOOT_TOKENS];
   static struct rp_boot_cfg cfg;
-  struct rp_board b;
   char have[512];
-  args(argc, argv, 0, 1);
-  const char *path = a.n ? a.op[0] : "/etc/rproc.json", *aborted = NULL;
   int n = rp_fs_read(path, js, sizeof(js), &err);
   if (n < 0) die_err(&err);
   if (rp_boot_parse(js, (size_t)n, path, toks, RP_BOOT_TOKENS, &cfg, &err)) die_err(&err);
-  rp_board_read(&b, NULL);
-  if (cfg.board[0] && !rp_board_match(&b, cfg.board)) {
-    rp_board_describe(&b, have, sizeof(have));
+  rp_board_read(b, NULL);
+  if (cfg.board[0] && !rp_board_match(b, cfg.board)) {
+    rp_board_describe(b, have, sizeof(have));
     die(RP_EXIT_FAIL, "board check failed: %s is for board \"%s\", this board is %s", path, cfg.board, have);
   }
+  return &cfg;
+}
+
+// Boot path: static buffers only, no heap.
+static int cmd_boot(int argc, char **argv)
+{
+  static char js[RP_BOOT_MAX * 1536];
+  struct rp_board b;
+  args(argc, argv, 0, 1);
+  const char *path = a.n ? a.op[0] : "/etc/rproc.json", *aborted = NULL;
+  const struct rp_boot_cfg *cfg = boot_config(path, &b);
   int failed = 0;
-  for (int i = 0; i < cfg.n; i++) {
-    struct rp_boot_entry *en = &cfg.e[i];
+  rp_jw_init(&boot_w, js, sizeof(js), 0);
+  rp_jw_arr(&boot_w);
+  for (int i = 0; i < cfg->n; i++) {
+    struct rp_boot_entry en = cfg->e[i];
     struct rp_rproc p = {0};
     int r = -1;
-    en->force = a.set & A_FORCE;
-    if (!aborted) r = rp_boot_entry(en, &b, &p, &err);
-    const char *name = p.name[0] ? p.name : en->proc;
-    if (aborted) outf("%s: not started: boot aborted after %s failed\n", name, aborted);
-    else if (r == RP_BOOT_STARTED) outf("%s: started %s (%s)\n", name, en->firmware, p.dev);
-    else if (r == RP_BOOT_ADOPTED && !strcmp(p.state, "attached"))
-      outf("%s: adopted, already attached to firmware started before Linux (%s)\n", name, p.dev);
-    else if (r == RP_BOOT_ADOPTED)
-      outf("%s: adopted, already %s %s (%s)\n", name, p.state, p.firmware, p.dev);
-    else outf("%s: failed: %s\n", name, err.msg);
-    fflush(stdout);
+    en.force = a.set & A_FORCE;
+    if (!aborted) r = rp_boot_entry(&en, &b, &p, &err);
+    boot_report(&en, &p, r, aborted);
     if (r >= 0) continue;
     failed++;
-    if (en->on_failure == RP_BOOT_ABORT && !aborted) aborted = en->proc;
+    if (en.on_failure == RP_BOOT_ABORT && !aborted) aborted = cfg->e[i].proc;  // outlives en
   }
-  if (failed) rp_log_error("%d of %d processor(s) did not come up", failed, cfg.n);
+  rp_jw_end(&boot_w);
+  if ((a.set & A_JSON) && (rp_jw_finish(&boot_w) < 0 || puts(js) < 0 || fflush(stdout)))
+    die(RP_EXIT_FAIL, "cannot print the boot report");
+  if (failed) rp_log_error("%d of %d processor(s) did not come up", failed, cfg->n);
   return failed ? RP_EXIT_FAIL : RP_EXIT_OK;
 }
 
@@ -366,12 +447,16 @@ static const struct rp_option logs_opts[] = {
     {"follow", 'f', RP_OPT_FLAG, A_FOLLOW, NULL, "keep printing new lines, across restarts, until interrupted"},
     HELP_OPTION, {0}};
 static const struct rp_option recovery_opts[] = {JSON_OPTION, HELP_OPTION, {0}};
-static const struct rp_option boot_opts[] = {FORCE_OPTION("start each processor"), HELP_OPTION, {0}};
-static const struct rp_option help_only[] = {HELP_OPTION, {0}};
+static const struct rp_option boot_opts[] = {
+    FORCE_OPTION("start each processor"),
+    {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print what became of each processor as a JSON array, at the end"},
+    HELP_OPTION, {0}};
+static const struct rp_option info_opts[] = {
+    {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print a JSON object (with the processor, for NAME)"}, HELP_OPTION, {0}};
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
-    {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", help_only},
+    {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},
     {"logs", cmd_logs, "NAME", "print the firmware's log (its trace buffer)", logs_opts},
     {"recovery", cmd_recovery, "NAME enabled|disabled|recover",
