@@ -1,4 +1,5 @@
-// util.c - the applets' shared policy: how to die, usage errors, version
+// util.c - the applets' shared policy: how to die, usage errors, version, help
+// from the command tables, tables sized to their content
 
 #include "applet.h"
 #include "fmt.h"

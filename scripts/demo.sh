@@ -67,9 +67,10 @@ cd "$TESTDIR/work" || exit 1
 "$TOP/build/mkelf" --seed "hello from the demo" hello.elf
 
 printf '%srprocbox demo: firmware on a remote processor%s\n' "$BOLD" "$OFF"
-say "A simulated board with one remote processor, m4. The commands below are the ones"
-say "you would type as root on a real board; here RPROC_ROOT=$RPROC_ROOT"
-say "points them at the simulator instead of /sys and /lib/firmware."
+say "A simulated board with one remote processor, m4. The commands below are"
+say "the ones you would type as root on a real board; here the environment"
+say "variable RPROC_ROOT points them at the simulator's /sys and /lib/firmware:"
+say "  RPROC_ROOT=$RPROC_ROOT"
 
 step "1. What is on this board"
 run "rproc list"
@@ -84,7 +85,7 @@ run "rproc logs m4"
 run "rproc stop m4"
 state
 
-step "3. The same firmware as an OCI container (what podman, Docker and containerd run)"
+step "3. The same firmware as an OCI container (podman, Docker, containerd)"
 run "mkdir -p bundle/rootfs && cp hello.elf bundle/rootfs/ && cd bundle"
 run "remoteproc-runtime spec --firmware hello.elf --processor m4"
 say "create claims the processor and checks the firmware; the container's output"
@@ -111,7 +112,7 @@ run "remoteproc-runtime state demo | grep -e status -e exit"
 run "remoteproc-runtime delete demo"
 
 step "6. A crash ends the container with a non-zero exit status"
-say "With the kernel's crash recovery on, the kernel would restart the firmware instead."
+say "With crash recovery on, the kernel would restart the firmware instead."
 run "rproc recovery m4 disabled"
 run "remoteproc-runtime run -d demo > demo.log 2>&1"
 state
@@ -154,10 +155,11 @@ fi
 step "Next"
 cat <<EOF
 Every container is deleted and m4 is $(cat "$SYS/state") again. To go on:
-  rproc --help, remoteproc-runtime --help     the commands; COMMAND --help for each one's options
-  rproc status m4 --json                      what scripts read
-  scripts/mkimage.sh --help                   package firmware as an OCI image
-  README                                      Docker, podman, ctr and Kubernetes, the boot config
-  rprocbox --install -s /usr/local/bin        on a board: the three commands, then rproc list
-  make check                                  the whole test suite
+  rproc --help                    its commands; rproc COMMAND --help for each
+  remoteproc-runtime --help       the same for the OCI runtime
+  rproc status m4 --json          what scripts read
+  scripts/mkimage.sh --help       package firmware as an OCI image
+  README                          Docker, podman, ctr, Kubernetes, boot config
+  rprocbox --install -s DIR       on a board: the three commands in DIR
+  make check                      the whole test suite
 EOF
