@@ -45,11 +45,13 @@ static const struct rp_option flags[] = {
 
 static int usage(FILE *f)
 {
-  foutf(f, "usage: containerd-shim-remoteproc-v1 -namespace NS -id ID -address ADDR [FLAGS] start|delete\n"
+  foutf(f, "usage: containerd-shim-remoteproc-v1 -namespace NS -id ID -address ADDR\n"
+           "                                     [FLAGS] start|delete\n"
            "       containerd-shim-remoteproc-v1 -info | -v | -h\n\n"
-           "containerd runs this shim for the runtime io.containerd.remoteproc.v1; people do not.\n"
-           "start leaves a server behind and prints its address; delete cleans up after a\n"
-           "server that died.\n\nFlags:\n");
+           "containerd runs this shim for its runtime io.containerd.remoteproc.v1;\n"
+           "people do not. "
+           "start leaves a server behind and prints its address; delete\n"
+           "cleans up after a server that died.\n\nFlags:\n");
   options_list(f, flags, 1);
   return fflush(f) ? RP_EXIT_FAIL : RP_EXIT_OK;
 }

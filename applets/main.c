@@ -54,9 +54,12 @@ static int run(const struct applet *a, const char *name, int argc, char **argv)
 
 static void list(FILE *f, int with_summary)
 {
+  int w = 0;
+  for (int i = 0; i < NAPPLETS; i++)
+    if (applets[i].main && (int)strlen(applets[i].name) > w) w = (int)strlen(applets[i].name);
   for (int i = 0; i < NAPPLETS; i++) {
     if (!applets[i].main) continue;
-    if (with_summary) foutf(f, "  %-31s %s\n", applets[i].name, applets[i].summary);
+    if (with_summary) foutf(f, "  %-*s  %s\n", w, applets[i].name, applets[i].summary);
     else foutf(f, "%s\n", applets[i].name);
   }
 }

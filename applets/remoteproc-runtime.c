@@ -61,7 +61,7 @@ static void set_op(int id, const char *arg)
 }
 
 static const struct rp_option global_opts[] = {
-    {"root", 0, RP_OPT_VALUE, O_ROOT, "DIR", "state directory (default /run/remoteproc-runtime)"},
+    {"root", 0, RP_OPT_VALUE, O_ROOT, "DIR", "state directory (root's: /run/remoteproc-runtime)"},
     {"log", 0, RP_OPT_VALUE, O_LOG, "FILE", "also write log lines to FILE"},
     {"log-format", 0, RP_OPT_VALUE, O_LOGFMT, "text|json", "format of the --log lines"},
     {"log-level", 0, RP_OPT_VALUE, O_LOGLEVEL, "LEVEL", "error, warning, info or debug (default warning)"},
@@ -310,8 +310,8 @@ static int cmd_unsupported(int argc, char **argv)
 static const struct rp_option create_opts[] = {
     {"bundle", 'b', RP_OPT_VALUE, O_BUNDLE, "DIR", "the bundle: config.json and rootfs/ (default .)"},
     {"pid-file", 0, RP_OPT_VALUE, O_PIDFILE, "FILE", "write the container's pid (its proxy's) to FILE"},
-    {"console-socket", 0, RP_OPT_VALUE, O_CONSOLE, "SOCKET", "send a terminal for the firmware log to this unix socket"},
-    {"detach", 'd', RP_OPT_FLAG, O_DETACH, NULL, "run: return once it runs instead of waiting for its end"},
+    {"console-socket", 0, RP_OPT_VALUE, O_CONSOLE, "SOCKET", "a terminal for the log goes to this unix socket"},
+    {"detach", 'd', RP_OPT_FLAG, O_DETACH, NULL, "run: return once started, not at its end"},
     {"preserve-fds", 0, RP_OPT_VALUE, O_PRESERVE, "N", "accepted; no program runs that could use them"},
     {"no-pivot", 0, RP_OPT_FLAG, O_IGNORE, NULL, NULL},
     {"no-new-keyring", 0, RP_OPT_FLAG, O_IGNORE, NULL, NULL},
@@ -345,7 +345,7 @@ static const struct command commands[] = {
     UNSUPPORTED("events"),
     UNSUPPORTED("exec"),
     {"features", cmd_features, "", "print what this runtime supports (OCI features JSON)", help_only},
-    {"kill", cmd_kill, "ID [SIGNAL]", "send SIGNAL (default TERM): TERM, INT, HUP and KILL stop the processor", kill_opts},
+    {"kill", cmd_kill, "ID [SIGNAL]", "send SIGNAL (default TERM); TERM, INT, HUP and KILL stop it", kill_opts},
     {"list", cmd_list, "", "list the containers", list_opts},
     UNSUPPORTED("pause"),
     {"ps", cmd_ps, "ID", "show the container's process (its proxy)", ps_opts},
@@ -366,9 +366,9 @@ static void overview(FILE *f)
   commands_list(f, &rt_commands);
   foutf(f, "\nGlobal options:\n");
   options_list(f, global_opts, 0);
-  foutf(f, "\nRun 'remoteproc-runtime COMMAND --help' (or 'remoteproc-runtime help COMMAND') for its\n"
-           "arguments and options.\n"
-           "Exit status: 0 ok, 1 failed, 2 usage error, 3 not supported on a remote processor.\n");
+  foutf(f, "\n'remoteproc-runtime COMMAND --help' or 'remoteproc-runtime help COMMAND':\n"
+           "its arguments and options.\n"
+           "Exit status: 0 ok, 1 failed, 2 usage error, 3 not for a remote processor.\n");
 }
 
 static const struct commands rt_commands = {commands, sizeof(commands) / sizeof(*commands),

@@ -472,7 +472,7 @@ static void overview(FILE *f)
 {
   foutf(f, "usage: rproc COMMAND [OPTIONS] [ARGS...]\n\nCommands:\n");
   commands_list(f, &rproc_commands);
-  foutf(f, "\nRun 'rproc COMMAND --help' (or 'rproc help COMMAND') for its arguments and options.\n"
+  foutf(f, "\n'rproc COMMAND --help' or 'rproc help COMMAND': its arguments and options.\n"
            "Exit status: 0 done, 1 failed, 2 usage error.\n");
 }
 
