@@ -137,7 +137,8 @@ if command -v containerd >/dev/null 2>&1 && command -v ctr >/dev/null 2>&1; then
     say "mkimage.sh (in scripts/) packs the firmware as an image; ctr below talks to a"
     say "containerd started for this demo."
     run "cd .."
-    run "mkimage.sh --name localhost/hello:demo --firmware hello.elf --mcu m4 --oci-archive hello.tar > /dev/null"
+    run "mkimage.sh --name localhost/hello:demo --firmware hello.elf --mcu m4 \\
+    --oci-archive hello.tar > /dev/null"
     run "ctr images import --all-platforms hello.tar > /dev/null"
     run "ctr run -d --runtime io.containerd.remoteproc.v1 localhost/hello:demo fw1"
     state
