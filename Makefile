@@ -7,8 +7,10 @@
 #   make demo                 the product on a simulated board (installs what it needs)
 #   make check                the whole test suite (installs what it needs)
 #   make size | bench | fuzz | check-kernel | clean
+#   make V=1 ...              show the full compiler commands
 
 VERSION := 0.1.0
+V ?= 0
 ARCH ?= $(shell uname -m)
 CONFIG ?= default
 PREFIX ?= /usr/local
@@ -54,24 +56,36 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wn
 UNITS := $(patsubst tests/unit/%.c,build/unit/%,$(sort $(wildcard tests/unit/*.c)))
 LIBSRCS := $(sort $(wildcard lib/*.c))
 
+# One line per artifact ("  CC      lib/boot.c"); V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' '$(1)' '$(2)'
+endif
+
 .PHONY: all install uninstall check check-kernel unit tools demo size bench fuzz clean
 
 all: $(BIN)
 
 $(BIN): $(OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS)
 
 $(OBJ)/%.o: %.c $(OBJ)/include/jsmn.h Makefile config/$(CONFIG).h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # jsmn comes from Debian's libjsmn-dev; musl-gcc does not search /usr/include,
 # so the one header is linked into the build tree.
 $(OBJ)/include/jsmn.h:
 	@test -f $(JSMN_H) || { echo "jsmn.h not found at $(JSMN_H): install libjsmn-dev" >&2; exit 1; }
 	@mkdir -p $(@D)
-	ln -sf $(JSMN_H) $@
+	$(call say,LN,$@)
+	$(Q)ln -sf $(JSMN_H) $@
 
 -include $(OBJS:.o=.d)
 
@@ -87,23 +101,27 @@ uninstall:
 
 build/unit/%: tests/unit/%.c $(LIBSRCS) $(wildcard lib/*.h) tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) $(SANFLAGS) -o $@ $< $(LIBSRCS)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(SANFLAGS) -o $@ $< $(LIBSRCS)
 
 unit: $(UNITS)
 
 build/rprocsim: $(wildcard tests/sim/*.c tests/sim/*.h)
 	@mkdir -p $(@D)
-	$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
 		$$(pkg-config --cflags fuse3) -o $@ $(filter %.c,$^) $$(pkg-config --libs fuse3)
 
 build/mkelf: tests/fixtures/mkelf.c
 	@mkdir -p $(@D)
-	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Test-only ttrpc client of tests/shim-proto.test.
 build/shimclient: tests/shim/client.c $(LIBSRCS) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(LIBSRCS)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(LIBSRCS)
 
 tools: build/rprocsim build/mkelf build/shimclient
 
@@ -116,9 +134,9 @@ check-kernel:
 # Installs what it needs first (as make check does); without root it names
 # the packages and stops.
 demo:
-	scripts/deps.sh build sim
-	$(MAKE) -s all tools
-	scripts/demo.sh
+	@scripts/deps.sh build sim
+	@$(MAKE) --no-print-directory all tools
+	@scripts/demo.sh
 
 size:
 	scripts/size.sh

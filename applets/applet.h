@@ -20,7 +20,8 @@ _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf,
 // Exit with the lib error's message.
 _Noreturn void die_err(const struct rp_err *e);
 
-// Usage error: "<applet>: msg (see '<applet> --help')", exit RP_EXIT_USAGE.
+// Usage error: "<applet>: [<command>: ]msg (see '<applet> [<command> ]--help')",
+// exit RP_EXIT_USAGE.
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // Report an option-parser failure as a usage error.
@@ -30,6 +31,53 @@ _Noreturn void die_opt(const struct rp_getopt *g, int rc);
 // 4 KiB per call: longer text goes through fputs. -1 on a write error.
 int outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int foutf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// One command of an applet with commands (rproc, remoteproc-runtime). Each
+// applet keeps one table of these: dispatch, the overview, every command's
+// help and its option parsing all read it.
+struct command {
+  const char *name;
+  int (*fn)(int argc, char **argv);  // argv[0] is the command's name
+  const char *args;                  // its operands, e.g. "NAME [FILE]"
+  const char *summary;               // what it does, one line, lower case
+  const struct rp_option *opts;      // what it accepts (and its help shows)
+};
+
+struct commands {
+  const struct command *cmd;
+  int n;
+  const char *prog;              // usage's words before COMMAND
+  void (*overview)(FILE *f);     // the applet's --help
+};
+
+// Every option table ends with this row: -h and --help are accepted
+// wherever options are, and listed with the others.
+enum { HELP_ID = 0x4000 };
+#define HELP_OPTION {"help", 'h', RP_OPT_FLAG, HELP_ID, NULL, "show this help"}
+
+// Run the command argv[0]: "help [COMMAND]", "COMMAND -h" and "COMMAND
+// --help" print that command's usage on stdout instead.
+int command_run(const struct commands *a, int argc, char **argv);
+
+// The overview's list of commands, one line each.
+void commands_list(FILE *f, const struct commands *a);
+
+// The help lines of an option table, sized to the longest; go: -name style.
+void options_list(FILE *f, const struct rp_option *opts, int go);
+
+// The command being run (set by command_run), for usage errors.
+extern const struct command *command;
+
+// A table on stdout whose columns are as wide as their widest cell: measure
+// every row, fit it to the terminal, then print the rows (the last column
+// is not padded).
+enum { TABLE_COLS = 8 };
+struct table {
+  int n, w[TABLE_COLS];
+};
+void table_measure(struct table *t, const char *const *cell);
+void table_fit(struct table *t);
+int table_print(const struct table *t, const char *const *cell);
 
 // "<applet> version X" block on stdout.
 void print_version(const char *applet);

@@ -6,8 +6,8 @@
 // dispatch table; a switch set to 0 in config/<profile>.h drops the applet.
 
 APPLET("containerd-shim-remoteproc-v1", shim, CFG_SHIM,
-       "containerd runtime v2 shim: run firmware as containerd tasks")
+       "containerd's shim: firmware as containerd tasks")
 APPLET("remoteproc-runtime", runtime, CFG_RUNTIME,
-       "OCI runtime: run firmware as containers under podman, Docker, containerd")
+       "OCI runtime: firmware as containers")
 APPLET("rproc", rproc, CFG_RPROC,
-       "inspect, start and stop remote processors; launch firmware at boot")
+       "remote processors: start, stop, inspect, boot")

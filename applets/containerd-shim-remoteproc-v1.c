@@ -18,13 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: containerd-shim-remoteproc-v1 -namespace NS -id ID -address ADDR [FLAGS] start|delete\n"
-    "       containerd-shim-remoteproc-v1 -info | -v\n"
-    "\n"
-    "containerd runs this shim for the runtime io.containerd.remoteproc.v1; people do not.\n"
-    "Flags: -namespace -id -address -publish-binary -bundle -debug -socket (serve on a path)\n";
-
 static struct rp_shim_opts o;
 static struct rp_err err;
 static unsigned char in[1 << 20], out[4096];
@@ -32,15 +25,36 @@ static char strings[4096];
 
 enum { F_NS = 1, F_ID, F_ADDR, F_PUB, F_BUNDLE, F_DEBUG, F_SOCKET, F_DEBUGSOCK, F_VERSION, F_INFO, F_HELP };
 
+// containerd's flags, Go style (-name VALUE, -name=VALUE); usage lists them.
 static const struct rp_option flags[] = {
-    {"namespace", 0, RP_OPT_VALUE, F_NS},     {"id", 0, RP_OPT_VALUE, F_ID},
-    {"address", 0, RP_OPT_VALUE, F_ADDR},     {"publish-binary", 0, RP_OPT_VALUE, F_PUB},
-    {"bundle", 0, RP_OPT_VALUE, F_BUNDLE},    {"debug", 0, RP_OPT_FLAG, F_DEBUG},
-    {"socket", 0, RP_OPT_VALUE, F_SOCKET},    {"debug-socket", 0, RP_OPT_VALUE, F_DEBUGSOCK},
-    {"v", 0, RP_OPT_FLAG, F_VERSION},         {"version", 0, RP_OPT_FLAG, F_VERSION},
-    {"info", 0, RP_OPT_FLAG, F_INFO},         {"help", 'h', RP_OPT_FLAG, F_HELP},
+    {"namespace", 0, RP_OPT_VALUE, F_NS, "NS", "containerd namespace of the task"},
+    {"id", 0, RP_OPT_VALUE, F_ID, "ID", "id of the task (or of its group's first task)"},
+    {"address", 0, RP_OPT_VALUE, F_ADDR, "ADDR", "containerd's gRPC socket"},
+    {"publish-binary", 0, RP_OPT_VALUE, F_PUB, "FILE", "program that publishes events to containerd"},
+    {"bundle", 0, RP_OPT_VALUE, F_BUNDLE, "DIR", "the task's bundle (default: the current directory)"},
+    {"debug", 0, RP_OPT_FLAG, F_DEBUG, NULL, "log debug lines"},
+    {"socket", 0, RP_OPT_VALUE, F_SOCKET, "PATH", "without an action: serve on PATH (for tests)"},
+    {"debug-socket", 0, RP_OPT_VALUE, F_DEBUGSOCK, NULL, NULL},
+    {"v", 0, RP_OPT_FLAG, F_VERSION, NULL, "print the version"},
+    {"version", 0, RP_OPT_FLAG, F_VERSION, NULL, NULL},
+    {"info", 0, RP_OPT_FLAG, F_INFO, NULL, "print the runtime info protobuf containerd asks for"},
+    {"h", 0, RP_OPT_FLAG, F_HELP, NULL, "show this help (also -help, --help)"},
+    {"help", 0, RP_OPT_FLAG, F_HELP, NULL, NULL},
     {0},
 };
+
+static int usage(FILE *f)
+{
+  foutf(f, "usage: containerd-shim-remoteproc-v1 -namespace NS -id ID -address ADDR\n"
+           "                                     [FLAGS] start|delete\n"
+           "       containerd-shim-remoteproc-v1 -info | -v | -h\n\n"
+           "containerd runs this shim for its runtime io.containerd.remoteproc.v1;\n"
+           "people do not. "
+           "start leaves a server behind and prints its address; delete\n"
+           "cleans up after a server that died.\n\nFlags:\n");
+  options_list(f, flags, 1);
+  return fflush(f) ? RP_EXIT_FAIL : RP_EXIT_OK;
+}
 
 // stdin, bounded; the rest is drained so the writer never blocks.
 static size_t read_stdin(void)
@@ -201,7 +215,7 @@ int shim_main(int argc, char **argv)
       outf("containerd-shim-remoteproc-v1:\n  Version:  %s\n  Revision: %s\n", RP_VERSION, RP_REVISION);
       return 0;
     case F_INFO: info = 1; break;
-    case F_HELP: return fputs(usage, stdout) < 0;
+    case F_HELP: return usage(stdout);
     }
   }
   if (info) return do_info();
@@ -209,6 +223,8 @@ int shim_main(int argc, char **argv)
   char *title = argv[0];
   size_t cap = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
   const char *action = g.ind < argc ? argv[g.ind] : NULL;
+  for (int i = g.ind + 1; i < argc; i++)  // "start -h": containerd never sends that
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "-help") || !strcmp(argv[i], "--help")) return usage(stdout);
   if (action && !strcmp(action, "start")) return do_start(title, cap);
   if (action && !strcmp(action, "delete")) return do_delete();
   if (action) die_usage("unknown action %s", action);

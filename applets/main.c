@@ -54,9 +54,12 @@ static int run(const struct applet *a, const char *name, int argc, char **argv)
 
 static void list(FILE *f, int with_summary)
 {
+  int w = 0;
+  for (int i = 0; i < NAPPLETS; i++)
+    if (applets[i].main && (int)strlen(applets[i].name) > w) w = (int)strlen(applets[i].name);
   for (int i = 0; i < NAPPLETS; i++) {
     if (!applets[i].main) continue;
-    if (with_summary) foutf(f, "  %-31s %s\n", applets[i].name, applets[i].summary);
+    if (with_summary) foutf(f, "  %-*s  %s\n", w, applets[i].name, applets[i].summary);
     else foutf(f, "%s\n", applets[i].name);
   }
 }
@@ -73,8 +76,8 @@ static int install_one(const char *self, const char *dir, const char *name, int 
     rp_log_error("%s exists and is not rprocbox: not replacing it", dst);
     return 1;
   }
-  if ((sym ? symlink(self, dst) : link(self, dst)) == 0) {
-    outf("%s -> %s\n", dst, self);
+  if (sym ? !symlink(self, dst) : !link(self, dst)) {
+    outf(sym ? "%s -> %s\n" : "%s\n", dst, self);  // a hard link points nowhere: no arrow
     return 0;
   }
   int err = errno;

@@ -4,6 +4,7 @@
 // See https://github.com/opencontainers/runtime-spec/blob/main/runtime.md
 
 #include "applet.h"
+#include "fmt.h"
 #include "fs.h"
 #include "json.h"
 #include "num.h"
@@ -23,75 +24,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: remoteproc-runtime [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
-    "\n"
-    "Commands:\n"
-    "  create [--bundle DIR] [--pid-file F] [--console-socket S] ID\n"
-    "                        create a container: claim its processor, check its firmware\n"
-    "  start ID              load the firmware and start the processor\n"
-    "  run [-d] [--bundle DIR] [--pid-file F] ID   create + start (without -d: wait for the end)\n"
-    "  state ID              OCI state JSON\n"
-    "  kill [--all] ID [SIGNAL]   TERM/INT stop the processor; KILL also stops it (default TERM)\n"
-    "  delete [--force] ID   remove a stopped container (--force: any, or none)\n"
-    "  list [--format table|json] [-q]\n"
-    "  ps [--format table|json] ID   the container's process (its proxy)\n"
-    "  spec [--bundle DIR] [--firmware FILE] [--processor NAME] [--board BOARD]\n"
-    "                        write a config.json template for a firmware bundle\n"
-    "  features              OCI runtime features JSON\n"
-    "  pause, resume, exec, update, checkpoint, restore, events: not supported\n"
-    "\n"
-    "Global options:\n"
-    "  --root DIR            state directory (default /run/remoteproc-runtime, as root)\n"
-    "  --log FILE            also write log lines to FILE\n"
-    "  --log-format text|json   format of --log lines\n"
-    "  --log-level LEVEL     error, warning, info or debug (default warning)\n"
-    "  --debug               same as --log-level debug\n"
-    "  --systemd-cgroup, --rootless[=V], --criu P, --cgroup-manager M   accepted, ignored\n"
-    "  --version, --help\n"
-    "\n"
-    "Exit status: 0 ok, 1 failed, 2 usage error, 3 not supported on a remote processor.\n";
-
 static struct rp_rt rt;
 static struct rp_err err;
 
-enum { O_ROOT = 1, O_LOG, O_LOGFMT, O_LOGLEVEL, O_DEBUG, O_IGNORE, O_IGNOREV, O_VERSION, O_HELP,
+enum { O_ROOT = 1, O_LOG, O_LOGFMT, O_LOGLEVEL, O_DEBUG, O_IGNORE, O_IGNOREV, O_VERSION,
        O_BUNDLE, O_PIDFILE, O_CONSOLE, O_PRESERVE, O_DETACH, O_ALL, O_FORCE, O_FORMAT, O_QUIET,
        O_FIRMWARE, O_PROCESSOR, O_BOARD };
-
-static const struct rp_option global_opts[] = {
-    {"root", 0, RP_OPT_VALUE, O_ROOT},          {"log", 0, RP_OPT_VALUE, O_LOG},
-    {"log-format", 0, RP_OPT_VALUE, O_LOGFMT},  {"log-level", 0, RP_OPT_VALUE, O_LOGLEVEL},
-    {"debug", 0, RP_OPT_FLAG, O_DEBUG},         {"systemd-cgroup", 0, RP_OPT_FLAG, O_IGNORE},
-    {"rootless", 0, RP_OPT_VALUE, O_IGNOREV},   {"criu", 0, RP_OPT_VALUE, O_IGNOREV},
-    {"cgroup-manager", 0, RP_OPT_VALUE, O_IGNOREV}, {"version", 'v', RP_OPT_FLAG, O_VERSION},
-    {"help", 'h', RP_OPT_FLAG, O_HELP},         {0},
-};
-
-// Parse a command's options; operands go to ops[] (at most nops).
-static int parse(int argc, char **argv, const struct rp_option *opts, const char **ops, int nops,
-                 void (*on)(int id, const char *arg))
-{
-  struct rp_getopt g;
-  int n = 0, o;
-  rp_getopt_init(&g, argc, argv, 1, opts, 0);
-  while ((o = rp_getopt_next(&g)) != RP_OPT_END) {
-    if (o == RP_OPT_OPERAND) {
-      if (n == nops) die_usage("%s: unexpected argument %s", argv[0], g.arg);
-      ops[n++] = g.arg;
-    } else if (o < 0) {
-      die_opt(&g, o);
-    } else {
-      on(o, g.arg);
-    }
-  }
-  return n;
-}
-
-static void need_id(int n, const char *cmd)
-{
-  if (n < 1) die_usage("%s: missing container id", cmd);
-}
 
 static struct {
   const char *bundle, *pid_file, *console, *format, *firmware, *processor, *board;
@@ -122,18 +60,49 @@ static void set_op(int id, const char *arg)
   }
 }
 
-static const struct rp_option create_opts[] = {
-    {"bundle", 'b', RP_OPT_VALUE, O_BUNDLE},       {"pid-file", 0, RP_OPT_VALUE, O_PIDFILE},
-    {"console-socket", 0, RP_OPT_VALUE, O_CONSOLE}, {"preserve-fds", 0, RP_OPT_VALUE, O_PRESERVE},
-    {"no-pivot", 0, RP_OPT_FLAG, O_IGNORE},        {"no-new-keyring", 0, RP_OPT_FLAG, O_IGNORE},
-    {"detach", 'd', RP_OPT_FLAG, O_DETACH},        {"keep", 0, RP_OPT_FLAG, O_IGNORE},
-    {0},
+static const struct rp_option global_opts[] = {
+    {"root", 0, RP_OPT_VALUE, O_ROOT, "DIR", "state directory (root's: /run/remoteproc-runtime)"},
+    {"log", 0, RP_OPT_VALUE, O_LOG, "FILE", "also write log lines to FILE"},
+    {"log-format", 0, RP_OPT_VALUE, O_LOGFMT, "text|json", "format of the --log lines"},
+    {"log-level", 0, RP_OPT_VALUE, O_LOGLEVEL, "LEVEL", "error, warning, info or debug (default warning)"},
+    {"debug", 0, RP_OPT_FLAG, O_DEBUG, NULL, "same as --log-level debug"},
+    {"systemd-cgroup", 0, RP_OPT_FLAG, O_IGNORE, NULL, "accepted and ignored, as are the next three"},
+    {"rootless", 0, RP_OPT_VALUE, O_IGNOREV, "BOOL", "(no cgroups or namespaces of its own to manage)"},
+    {"criu", 0, RP_OPT_VALUE, O_IGNOREV, "PATH", "(no checkpoints of firmware)"},
+    {"cgroup-manager", 0, RP_OPT_VALUE, O_IGNOREV, "NAME", "(no cgroups)"},
+    {"version", 'v', RP_OPT_FLAG, O_VERSION, NULL, "print the version"},
+    HELP_OPTION, {0},
 };
+
+// The running command's options (its row of the command table); operands
+// go to ops[] (at most nops).
+static int parse(int argc, char **argv, const char **ops, int nops)
+{
+  struct rp_getopt g;
+  int n = 0, o;
+  rp_getopt_init(&g, argc, argv, 1, command->opts, 0);
+  while ((o = rp_getopt_next(&g)) != RP_OPT_END) {
+    if (o == RP_OPT_OPERAND) {
+      if (n == nops) die_usage("unexpected argument %s", g.arg);
+      ops[n++] = g.arg;
+    } else if (o < 0) {
+      die_opt(&g, o);
+    } else {
+      set_op(o, g.arg);
+    }
+  }
+  return n;
+}
+
+static void need_id(int n)
+{
+  if (n < 1) die_usage("missing container id");
+}
 
 static int do_create(int argc, char **argv, int *pid)
 {
   const char *id;
-  need_id(parse(argc, argv, create_opts, &id, 1, set_op), argv[0]);
+  need_id(parse(argc, argv, &id, 1));
   struct rp_create c = {.id = id, .bundle = op.bundle, .pid_file = op.pid_file,
                         .console_socket = op.console, .stdio = {-1, -1, -1}};
   if (rp_rt_create(&rt, &c, pid, &err)) die_err(&err);
@@ -149,8 +118,7 @@ static int cmd_create(int argc, char **argv)
 static int cmd_start(int argc, char **argv)
 {
   const char *id;
-  static const struct rp_option none[] = {{0}};
-  need_id(parse(argc, argv, none, &id, 1, set_op), "start");
+  need_id(parse(argc, argv, &id, 1));
   if (rp_rt_start(&rt, id, &err)) die_err(&err);
   return 0;
 }
@@ -186,7 +154,7 @@ static int cmd_run(int argc, char **argv)
   int pid;
   const char *id;
   sigset_t hold, unheld;
-  need_id(parse(argc, argv, create_opts, &id, 1, set_op), "run");
+  need_id(parse(argc, argv, &id, 1));
   if (!op.detach) {
     struct sigaction fw = {.sa_handler = forward}, ch = {.sa_handler = child_ended};
     sigemptyset(&hold);
@@ -209,8 +177,7 @@ static int cmd_state(int argc, char **argv)
 {
   static struct rp_state st;
   const char *id;
-  static const struct rp_option none[] = {{0}};
-  need_id(parse(argc, argv, none, &id, 1, set_op), "state");
+  need_id(parse(argc, argv, &id, 1));
   if (rp_state_read(rt.root, id, &st, &err)) die_err(&err);
   if (rp_rt_state_json(&st, state_json, sizeof(state_json), 2) < 0) die(RP_EXIT_FAIL, "state of %s is too large", id);
   return puts(state_json) < 0;
@@ -218,49 +185,59 @@ static int cmd_state(int argc, char **argv)
 
 static int cmd_kill(int argc, char **argv)
 {
-  static const struct rp_option opts[] = {{"all", 'a', RP_OPT_FLAG, O_ALL}, {0}};
   const char *ops[2] = {NULL, "TERM"};
-  need_id(parse(argc, argv, opts, ops, 2, set_op), "kill");
+  need_id(parse(argc, argv, ops, 2));
   int sig = rp_signal_parse(ops[1]);
-  if (sig < 0) die_usage("kill: unknown signal \"%s\"", ops[1]);
+  if (sig < 0) die_usage("unknown signal \"%s\"", ops[1]);
   if (rp_rt_kill(&rt, ops[0], sig, op.all, &err)) die_err(&err);
   return 0;
 }
 
 static int cmd_delete(int argc, char **argv)
 {
-  static const struct rp_option opts[] = {{"force", 'f', RP_OPT_FLAG, O_FORCE}, {0}};
   const char *id;
-  need_id(parse(argc, argv, opts, &id, 1, set_op), "delete");
+  need_id(parse(argc, argv, &id, 1));
   if (rp_rt_delete(&rt, id, op.force, &err)) die_err(&err);
   return 0;
 }
 
-static const struct rp_option format_opts[] = {
-    {"format", 'f', RP_OPT_VALUE, O_FORMAT}, {"quiet", 'q', RP_OPT_FLAG, O_QUIET}, {0}};
+// list walks the states twice: once to size the table's columns (and to
+// meet any error before a line is printed), once to print.
+struct listing {
+  struct table t;
+  int print, n;
+};
 
 static int list_one(const struct rp_state *st, void *arg)
 {
-  int *n = arg;
-  if (op.quiet) return puts(st->id) < 0;
+  struct listing *l = arg;
+  char pid[16];
+  if (op.quiet) return l->print && puts(st->id) < 0;
   if (!strcmp(op.format, "json")) {
-    if (rp_rt_state_json(st, state_json, sizeof(state_json), 0) < 0) return 0;
-    return ((*n)++ && fputs(",", stdout) < 0) || fputs(state_json, stdout) < 0;
+    if (!l->print || rp_rt_state_json(st, state_json, sizeof(state_json), 0) < 0) return 0;
+    return (l->n++ && fputs(",", stdout) < 0) || fputs(state_json, stdout) < 0;
   }
   enum rp_status s = rp_state_status(st);
-  return outf("%-20s %-8d %-9s %-16s %-30s %s\n", st->id, s == RP_ST_STOPPED ? 0 : st->pid,
-                rp_status_name(s), st->sandbox ? "(sandbox)" : st->proc_name, st->bundle,
-                st->created) < 0;
+  rp_snprintf(pid, sizeof(pid), "%d", s == RP_ST_STOPPED ? 0 : st->pid);
+  const char *cell[] = {st->id, pid, rp_status_name(s), st->sandbox ? "(sandbox)" : st->proc_name,
+                        st->bundle, st->created};
+  if (!l->print) return table_measure(&l->t, cell), 0;
+  return table_print(&l->t, cell);
 }
 
 static int cmd_list(int argc, char **argv)
 {
-  int n = 0, json = 0;
-  parse(argc, argv, format_opts, NULL, 0, set_op);
-  json = !op.quiet && !strcmp(op.format, "json");
+  static const char *const head[] = {"ID", "PID", "STATUS", "PROCESSOR", "BUNDLE", "CREATED"};
+  struct listing l = {.t = {6, {0}}};
+  parse(argc, argv, NULL, 0);
+  int json = !op.quiet && !strcmp(op.format, "json");
+  table_measure(&l.t, head);
+  if (rp_state_each(rt.root, list_one, &l, &err)) die_err(&err);
+  l.print = 1;
+  table_fit(&l.t);
   if (json) putchar('[');
-  else if (!op.quiet) outf("%-20s %-8s %-9s %-16s %-30s %s\n", "ID", "PID", "STATUS", "PROCESSOR", "BUNDLE", "CREATED");
-  if (rp_state_each(rt.root, list_one, &n, &err)) die_err(&err);
+  else if (!op.quiet) table_print(&l.t, head);
+  if (rp_state_each(rt.root, list_one, &l, &err)) die_err(&err);
   if (json) puts("]");
   return fflush(stdout) ? RP_EXIT_FAIL : 0;
 }
@@ -269,25 +246,27 @@ static int cmd_ps(int argc, char **argv)
 {
   static struct rp_state st;
   const char *id;
-  need_id(parse(argc, argv, format_opts, &id, 1, set_op), "ps");
+  char pid[16], cmd[RP_STATE_JSON_MAX / 4];
+  need_id(parse(argc, argv, &id, 1));
   if (rp_state_read(rt.root, id, &st, &err)) die_err(&err);
   enum rp_status s = rp_state_status(&st);
   int live = s == RP_ST_CREATED || s == RP_ST_RUNNING || (s == RP_ST_STOPPED && rp_proc_alive(st.pid, st.pid_start));
   if (!strcmp(op.format, "json")) return outf(live ? "[%d]\n" : "[]\n", st.pid) < 0;
-  outf("%-8s %s\n", "PID", "CMD");
-  if (live) outf("%-8d remoteproc-proxy %s %s\n", st.pid, st.id, st.sandbox ? "(sandbox)" : st.proc_name);
-  return 0;
+  rp_snprintf(pid, sizeof(pid), "%d", st.pid);
+  rp_snprintf(cmd, sizeof(cmd), "remoteproc-proxy %s %s", st.id, st.sandbox ? "(sandbox)" : st.proc_name);
+  const char *head[] = {"PID", "CMD"}, *row[] = {pid, cmd};
+  struct table t = {2, {0}};
+  table_measure(&t, head);
+  if (live) table_measure(&t, row);
+  table_fit(&t);
+  return table_print(&t, head) || (live && table_print(&t, row));
 }
 
 static int cmd_spec(int argc, char **argv)
 {
-  static const struct rp_option opts[] = {
-      {"bundle", 'b', RP_OPT_VALUE, O_BUNDLE},   {"firmware", 0, RP_OPT_VALUE, O_FIRMWARE},
-      {"processor", 0, RP_OPT_VALUE, O_PROCESSOR}, {"board", 0, RP_OPT_VALUE, O_BOARD},
-      {"rootless", 0, RP_OPT_FLAG, O_IGNORE},    {0}};
   char path[RP_PATH_MAX], buf[4096];
   struct rp_jw w;
-  parse(argc, argv, opts, NULL, 0, set_op);
+  parse(argc, argv, NULL, 0);
   if (rp_path_join(path, sizeof(path), op.bundle, "config.json")) die(RP_EXIT_FAIL, "path too long");
   if (!access(path, F_OK)) die(RP_EXIT_FAIL, "%s exists: remove it first", path);
   rp_jw_init(&w, buf, sizeof(buf), 2);
@@ -315,7 +294,7 @@ static int cmd_spec(int argc, char **argv)
 
 static int cmd_features(int argc, char **argv)
 {
-  if (argc > 1) die_usage("features takes no arguments");
+  parse(argc, argv, NULL, 0);
   return fputs(rp_features_json, stdout) < 0;
 }
 
@@ -325,17 +304,76 @@ static int cmd_unsupported(int argc, char **argv)
       "own core, not as a Linux process", argv[0]);
 }
 
-static const struct {
-  const char *name;
-  int (*fn)(int, char **);
-} commands[] = {
-    {"checkpoint", cmd_unsupported}, {"create", cmd_create}, {"delete", cmd_delete},
-    {"events", cmd_unsupported},     {"exec", cmd_unsupported}, {"features", cmd_features},
-    {"kill", cmd_kill},              {"list", cmd_list},      {"pause", cmd_unsupported},
-    {"ps", cmd_ps},                  {"restore", cmd_unsupported}, {"resume", cmd_unsupported},
-    {"run", cmd_run},                {"spec", cmd_spec},      {"start", cmd_start},
-    {"state", cmd_state},            {"update", cmd_unsupported},
+// ---- the command table: dispatch, help and options in one place ----
+
+#define FORMAT_OPTION {"format", 'f', RP_OPT_VALUE, O_FORMAT, "table|json", "output format (default table)"}
+
+static const struct rp_option create_opts[] = {
+    {"bundle", 'b', RP_OPT_VALUE, O_BUNDLE, "DIR", "the bundle: config.json and rootfs/ (default .)"},
+    {"pid-file", 0, RP_OPT_VALUE, O_PIDFILE, "FILE", "write the container's pid (its proxy's) to FILE"},
+    {"console-socket", 0, RP_OPT_VALUE, O_CONSOLE, "SOCKET", "a terminal for the log goes to this unix socket"},
+    {"detach", 'd', RP_OPT_FLAG, O_DETACH, NULL, "run: return once started, not at its end"},
+    {"preserve-fds", 0, RP_OPT_VALUE, O_PRESERVE, "N", "accepted; no program runs that could use them"},
+    {"no-pivot", 0, RP_OPT_FLAG, O_IGNORE, NULL, NULL},
+    {"no-new-keyring", 0, RP_OPT_FLAG, O_IGNORE, NULL, NULL},
+    {"keep", 0, RP_OPT_FLAG, O_IGNORE, NULL, NULL},
+    HELP_OPTION, {0},
 };
+static const struct rp_option kill_opts[] = {
+    {"all", 'a', RP_OPT_FLAG, O_ALL, NULL, "succeed quietly when the container is already stopped"}, HELP_OPTION, {0}};
+static const struct rp_option delete_opts[] = {
+    {"force", 'f', RP_OPT_FLAG, O_FORCE, NULL, "stop it first if it runs; succeed if it does not exist"},
+    HELP_OPTION, {0}};
+static const struct rp_option list_opts[] = {
+    FORMAT_OPTION, {"quiet", 'q', RP_OPT_FLAG, O_QUIET, NULL, "print only the ids"}, HELP_OPTION, {0}};
+static const struct rp_option ps_opts[] = {FORMAT_OPTION, {"quiet", 'q', RP_OPT_FLAG, O_QUIET, NULL, NULL}, HELP_OPTION, {0}};
+static const struct rp_option spec_opts[] = {
+    {"bundle", 'b', RP_OPT_VALUE, O_BUNDLE, "DIR", "write DIR/config.json (default ./config.json)"},
+    {"firmware", 0, RP_OPT_VALUE, O_FIRMWARE, "FILE", "the firmware, a path in rootfs/ (default firmware.elf)"},
+    {"processor", 0, RP_OPT_VALUE, O_PROCESSOR, "NAME", "the remote processor to run it on"},
+    {"board", 0, RP_OPT_VALUE, O_BOARD, "BOARD", "run only on this board (model or compatible string)"},
+    {"rootless", 0, RP_OPT_FLAG, O_IGNORE, NULL, NULL},
+    HELP_OPTION, {0},
+};
+static const struct rp_option help_only[] = {HELP_OPTION, {0}};
+
+#define UNSUPPORTED(name) {name, cmd_unsupported, "ID", "not supported on a remote processor (exit 3)", help_only}
+
+static const struct command commands[] = {
+    UNSUPPORTED("checkpoint"),
+    {"create", cmd_create, "ID", "create container ID: claim its processor, check its firmware", create_opts},
+    {"delete", cmd_delete, "ID", "remove a stopped container", delete_opts},
+    UNSUPPORTED("events"),
+    UNSUPPORTED("exec"),
+    {"features", cmd_features, "", "print what this runtime supports (OCI features JSON)", help_only},
+    {"kill", cmd_kill, "ID [SIGNAL]", "send SIGNAL (default TERM); TERM, INT, HUP and KILL stop it", kill_opts},
+    {"list", cmd_list, "", "list the containers", list_opts},
+    UNSUPPORTED("pause"),
+    {"ps", cmd_ps, "ID", "show the container's process (its proxy)", ps_opts},
+    UNSUPPORTED("restore"),
+    UNSUPPORTED("resume"),
+    {"run", cmd_run, "ID", "create and start container ID, and wait for its end unless -d", create_opts},
+    {"spec", cmd_spec, "", "write a config.json template for a firmware bundle", spec_opts},
+    {"start", cmd_start, "ID", "load the firmware and start the processor", help_only},
+    {"state", cmd_state, "ID", "print container ID's OCI state JSON", help_only},
+    UNSUPPORTED("update"),
+};
+
+static const struct commands rt_commands;
+
+static void overview(FILE *f)
+{
+  foutf(f, "usage: remoteproc-runtime [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
+  commands_list(f, &rt_commands);
+  foutf(f, "\nGlobal options:\n");
+  options_list(f, global_opts, 0);
+  foutf(f, "\n'remoteproc-runtime COMMAND --help' or 'remoteproc-runtime help COMMAND':\n"
+           "its arguments and options.\n"
+           "Exit status: 0 ok, 1 failed, 2 usage error, 3 not for a remote processor.\n");
+}
+
+static const struct commands rt_commands = {commands, sizeof(commands) / sizeof(*commands),
+                                            "remoteproc-runtime [GLOBAL OPTIONS]", overview};
 
 static void global(int id, const char *arg)
 {
@@ -367,7 +405,7 @@ static void global(int id, const char *arg)
     break;
   case O_DEBUG: rp_log_set_level(RP_LOG_DEBUG); break;
   case O_VERSION: print_version("remoteproc-runtime"), exit(0);
-  case O_HELP: fputs(usage, stdout), exit(0);
+  case HELP_ID: overview(stdout), exit(fflush(stdout) ? RP_EXIT_FAIL : RP_EXIT_OK);
   }
 }
 
@@ -389,15 +427,6 @@ int runtime_main(int argc, char **argv)
     if (o < 0) die_opt(&g, o);
     global(o, g.arg);
   }
-  if (g.ind >= argc) {
-    fputs(usage, stderr);
-    return RP_EXIT_USAGE;
-  }
-  for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-    if (!strcmp(commands[i].name, argv[g.ind])) {
-      for (int k = g.ind + 1; k < argc; k++)
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) return fputs(usage, stdout) < 0;
-      return commands[i].fn(argc - g.ind, argv + g.ind);
-    }
-  die_usage("unknown command %s", argv[g.ind]);
+  if (g.ind >= argc) return overview(stderr), RP_EXIT_USAGE;
+  return command_run(&rt_commands, argc - g.ind, argv + g.ind);
 }

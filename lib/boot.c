@@ -213,16 +213,15 @@ int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, stru
 
 int rp_boot_find_fw(const char *name, char *path, size_t cap, struct rp_err *e)
 {
-  char dir[RP_PATH_MAX], cand[3][RP_PATH_MAX];
-  int n = 0;
+  char dirs[3][RP_PATH_MAX], cand[RP_PATH_MAX], where[RP_ERR_MSG / 2];
   if (!rp_path_safe_rel(name)) return rp_errf(e, EINVAL, "no usable firmware name is set");
-  if (rp_rproc_fwdir(dir, sizeof(dir), NULL, 0, e)) return -e->code;
-  rp_path_join(cand[n++], sizeof(cand[0]), dir, name);
-  rp_path(cand[n++], sizeof(cand[0]), "lib/firmware/updates/%s", name);
-  rp_path(cand[n++], sizeof(cand[0]), "lib/firmware/%s", name);
+  int n = rp_rproc_fw_dirs(dirs, e);
+  if (n < 0) return n;
   for (int i = 0; i < n; i++)
-    if (!access(cand[i], R_OK)) return rp_strlcpy(path, cand[i], cap) ? -ENAMETOOLONG : 0;
-  return rp_errf(e, ENOENT, "firmware file %s not found in the firmware directories", name);
+    if (!rp_path_join(cand, sizeof(cand), dirs[i], name) && !access(cand, R_OK))
+      return rp_strlcpy(path, cand, cap) ? -ENAMETOOLONG : 0;
+  rp_rproc_fwdir(cand, sizeof(cand), where, sizeof(where), NULL);
+  return rp_errf(e, ENOENT, "firmware file %s not found in %s", name, where);
 }
 
 int rp_boot_stage(const struct rp_rproc *p, const char *file, int how, char *rel, size_t cap,

@@ -43,6 +43,8 @@ static int long_opt(struct rp_getopt *g, const char *s)
   const char *eq = strchr(s, '=');
   size_t n = eq ? (size_t)(eq - s) : strlen(s);
   const struct rp_option *o = by_name(g->opts, s, n);
+  char *cut = strchr(g->bad, '=');
+  if (cut) *cut = 0;  // messages name the option, not the value given
   if (!o) return RP_OPT_EUNKNOWN;
   g->arg = eq ? eq + 1 : NULL;
   if (o->arg == RP_OPT_VALUE) return eq ? o->id : take_value(g, o);

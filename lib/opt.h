@@ -9,11 +9,15 @@
 
 enum { RP_OPT_FLAG = 0, RP_OPT_VALUE = 1 };  // rp_option.arg
 
+// The table an applet parses with is also what its help lists, so every
+// option shown is one the parser accepts.
 struct rp_option {
   const char *name;  // long name without dashes, or NULL
   char letter;       // short letter, or 0
   char arg;          // RP_OPT_FLAG or RP_OPT_VALUE
   short id;          // > 0, returned when the option is seen
+  const char *meta;  // the value's name in help ("MS"), for RP_OPT_VALUE
+  const char *help;  // one line for help; NULL: accepted but not shown
 };
 
 enum {

@@ -16,6 +16,7 @@ struct walk {
   char *canon;
   size_t ccap;
   const char *path;                 // as given, for messages
+  const char *root;                 // the container root, for messages
   struct rp_err *e;
 };
 
@@ -104,7 +105,8 @@ static int step(struct walk *w, int *links, int *out)
   if (fd < 0 || fstat(fd, &st)) {
     int err = errno;
     if (fd >= 0) close(fd);
-    if (err == ENOENT) return rp_errf(w->e, ENOENT, "%s does not exist in the container root", w->path);
+    if (err == ENOENT) return rp_errf(w->e, ENOENT, "%s does not exist in the container root %s", w->path,
+                                   w->root);
     return rp_errf(w->e, err, "cannot open %s: %s", w->path, strerror(err));
   }
   if (S_ISLNK(st.st_mode)) {
@@ -124,7 +126,7 @@ static int step(struct walk *w, int *links, int *out)
 int rp_resolve_openat(int rootfd, const char *root, const char *path, char *canon, size_t ccap,
                       struct rp_err *e)
 {
-  struct walk w = {.canon = canon, .ccap = ccap, .path = path, .e = e};
+  struct walk w = {.canon = canon, .ccap = ccap, .path = path, .root = root, .e = e};
   if (!ccap) return rp_errf(e, EINVAL, "no room for the resolved path");
   canon[0] = 0;
   if (!*path) return rp_errf(e, EINVAL, "empty firmware path");

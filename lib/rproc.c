@@ -147,19 +147,21 @@ int rp_rproc_list(struct rp_rproc *out, int cap, struct rp_err *e)
   return m;
 }
 
+// Names the directory looked in and what is there.
 static int not_found(const char *name, const struct rp_rproc *all, int n, struct rp_err *e)
 {
-  char list[RP_ERR_MSG / 2] = "";
+  char list[RP_ERR_MSG / 2] = "", dir[RP_PATH_MAX];
   size_t len = 0;
   for (int i = 0; i < n; i++) {
     if (rp_fmt(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", all[i].name)) break;
     len = strlen(list);
   }
+  rp_path(dir, sizeof(dir), "sys/class/remoteproc");
   if (!n)
-    return rp_errf(e, ENODEV, "remote processor %s does not exist: this system has no remote processors",
-                   name);
-  return rp_errf(e, ENODEV, "remote processor %s does not exist, available remote processors: %s",
-                 name, list);
+    return rp_errf(e, ENODEV, "remote processor %s does not exist: %s has no remote processors", name,
+                   dir);
+  return rp_errf(e, ENODEV, "remote processor %s does not exist in %s, available remote processors: %s",
+                 name, dir, list);
 }
 
 // A device name ("remoteproc2") among the listed indexes: its index, or -1.
@@ -209,6 +211,18 @@ int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e)
   return r < 0 ? r : (int)rp_rstate_parse(s);
 }
 
+int rp_rproc_fw_dirs(char dirs[3][RP_PATH_MAX], struct rp_err *e)
+{
+  char std[RP_PATH_MAX];
+  int n = 0;
+  if (rp_rproc_fwdir(dirs[0], RP_PATH_MAX, NULL, 0, e)) return -e->code;
+  rp_path(std, sizeof(std), "lib/firmware");
+  n += strcmp(dirs[0], std) != 0;  // a custom path comes first
+  rp_path(dirs[n++], RP_PATH_MAX, "lib/firmware/updates");
+  memcpy(dirs[n++], std, sizeof(std));
+  return n;
+}
+
 int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err *e)
 {
   char custom[RP_PATH_MAX / 2] = "", p[RP_PATH_MAX];
@@ -218,11 +232,12 @@ int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err
   int r = custom[0] ? rp_path(buf, cap, "%s", custom + (custom[0] == '/'))
                     : rp_path(buf, cap, "lib/firmware");
   if (r) return rp_errf(e, ENAMETOOLONG, "firmware directory path too long");
-  if (dirs) {
-    char std[RP_PATH_MAX];
-    rp_path(std, sizeof(std), "lib/firmware");
-    if (custom[0]) rp_fmt(dirs, dcap, "%s or %s", buf, std);
-    else rp_fmt(dirs, dcap, "%s", std);
+  if (dirs) {  // "A, B or C"
+    char d[3][RP_PATH_MAX];
+    int n = rp_rproc_fw_dirs(d, NULL);
+    dirs[0] = 0;
+    for (int i = 0, len = 0; i < n && len < (int)dcap; i++, len = (int)strlen(dirs))
+      rp_fmt(dirs + len, dcap - (size_t)len, "%s%s", !i ? "" : i == n - 1 ? " or " : ", ", d[i]);
   }
   return 0;
 }

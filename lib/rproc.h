@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "path.h"
 
 #define RP_RPROC_MAX 32   // processors enumerated
 #define RP_FW_NAME_MAX 256
@@ -82,9 +83,13 @@ const char *rp_rstate_name(enum rp_rstate s);
 
 // The directory the kernel's firmware loader searches first: the
 // firmware_class "path" parameter when set, else lib/firmware (both under
-// RPROC_ROOT). dirs (optional) receives the directories searched, for
-// messages: "<custom> or <root>/lib/firmware".
+// RPROC_ROOT). dirs (optional) receives every directory searched, for
+// messages: "<custom>, <root>/lib/firmware/updates or <root>/lib/firmware".
 int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err *e);
+
+// The directories searched, in the loader's order (the custom path first,
+// when set); how many, or -errno.
+int rp_rproc_fw_dirs(char dirs[3][RP_PATH_MAX], struct rp_err *e);
 
 // debugfs trace0 file of processor p.
 int rp_rproc_trace_path(const struct rp_rproc *p, char *buf, size_t cap);

@@ -169,7 +169,7 @@ int rp_state_read(const char *root, const char *id, struct rp_state *st, struct 
   if (r) return r;
   if (rp_path_join(path, sizeof(path), st->dir, "state.json")) return rp_errf(e, ENAMETOOLONG, "path too long");
   int n = rp_fs_read(path, text, sizeof(text), e);
-  if (n == -ENOENT || n == -ENOTDIR) return rp_errf(e, ENOENT, "container %s does not exist", id);
+  if (n == -ENOENT || n == -ENOTDIR) return rp_errf(e, ENOENT, "container %s does not exist in %s", id, root);
   if (n < 0) return n;
   if (decode(text, (size_t)n, st))
     return rp_errf(e, EINVAL, "state of container %s is damaged (%s)", id, path);
@@ -180,7 +180,11 @@ int rp_state_lock(const struct rp_state *st, struct rp_err *e)
 {
   int fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return rp_errf(e, ENOENT, "container %s does not exist", st->id);
+    if (errno == ENOENT) {  // st->dir is <root>/<key>: name the root
+      const char *key = strrchr(st->dir, '/');
+      int n = key && key > st->dir ? (int)(key - st->dir) : 1;
+      return rp_errf(e, ENOENT, "container %s does not exist in %.*s", st->id, n, st->dir);
+    }
     return rp_errf(e, errno, "cannot open %s: %s", st->dir, strerror(errno));
   }
   while (flock(fd, LOCK_EX) < 0)

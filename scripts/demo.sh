@@ -1,15 +1,18 @@
 #!/bin/sh
-# demo.sh - `make demo`: the main job on a simulated board.
+# demo.sh - `make demo`: a short tour of the product on a simulated board.
 #
 # Starts the FUSE simulator with one remote processor ("m4"), makes a small
-# real ELF firmware, and drives it through its life with rproc and with the
-# OCI runtime and, when containerd is installed, with containerd and the
-# shim; prints each step and the processor's state; then cleans up.
-# Needs root and /dev/fuse (the simulator is a FUSE filesystem).
+# real ELF firmware, and takes it through its life as a person would on a
+# board: every line after "$ " is a command that can be typed there as it
+# stands (the applets are on PATH, RPROC_ROOT points them at the simulated
+# board), followed by its output and the processor's state. What only the
+# simulator can do (the firmware writing to its log, a crash) is said in a
+# "#" line. Ends with what to try next. Colour only on a terminal, never with
+# NO_COLOR set. Needs root and /dev/fuse (the simulator is a FUSE filesystem).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 R=$TOP/build/rprocbox
-TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/rprocbox-demo.XXXXXX")
+TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/rprocbox-demo.XXXXXX") || exit 1
 export TOP TESTDIR
 . "$TOP/tests/sim/sim.sh"
 
@@ -18,91 +21,146 @@ DEMO_ATEXIT=
 at_exit() { DEMO_ATEXIT="$1 $DEMO_ATEXIT"; }
 
 cleanup() {
+  cd / || return
   for f in $DEMO_ATEXIT; do "$f" >/dev/null 2>&1; done
-  "$R" remoteproc-runtime delete --force demo >/dev/null 2>&1
+  for id in demo demo2; do "$R" remoteproc-runtime delete --force "$id" >/dev/null 2>&1; done
   sim_stop >/dev/null 2>&1
   rm -rf "$TESTDIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
-state() { printf '   processor m4 is: %s\n' "$(cat "$RPROC_ROOT/sys/class/remoteproc/remoteproc0/state")"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+  BOLD=$(printf '\033[1m') DIM=$(printf '\033[2m') CMD=$(printf '\033[1;36m') OFF=$(printf '\033[0m')
+else
+  BOLD= DIM= CMD= OFF=
+fi
+
+step() { printf '\n%s== %s%s\n' "$BOLD" "$*" "$OFF"; }
+say() { printf '%s# %s%s\n' "$DIM" "$*" "$OFF"; }
+# run 'COMMAND': show it, run it (its errors in place), name a failure.
+run() {
+  printf '%s$ %s%s\n' "$CMD" "$1" "$OFF"
+  eval "$1" 2>&1
+  _rc=$?
+  [ "$_rc" = 0 ] || printf '%s(exit status %s)%s\n' "$DIM" "$_rc" "$OFF"
+}
+state() { printf '%s   m4 is now %s%s\n' "$DIM" "$(cat "$SYS/state")" "$OFF"; }
+# until_in FILE TEXT: wait up to 5 s for a line the proxy relays.
+until_in() {
+  _n=100
+  while [ "$_n" -gt 0 ] && ! grep -q "$2" "$1" 2>/dev/null; do sleep 0.05; _n=$((_n - 1)); done
+}
+until_state() {
+  _n=100
+  while [ "$_n" -gt 0 ] && [ "$(cat "$SYS/state")" != "$1" ]; do sleep 0.05; _n=$((_n - 1)); done
+}
 
 sim_start --model "Demo board" --compatible "demo,board" m4 || { echo "demo: $SIM_ERROR" >&2; exit 1; }
-echo "Simulated sysfs at $RPROC_ROOT/sys (RPROC_ROOT); firmware directory $RPROC_ROOT/lib/firmware"
-"$TOP/build/mkelf" --seed "hello from the demo" "$TESTDIR/hello.elf"
-alias rproc >/dev/null 2>&1 || true
+SYS=$RPROC_ROOT/sys/class/remoteproc/remoteproc0
+mkdir -p "$TESTDIR/bin" "$TESTDIR/work"
+for a in rproc remoteproc-runtime containerd-shim-remoteproc-v1; do ln -s "$R" "$TESTDIR/bin/$a"; done
+ln -s "$TOP/scripts/mkimage.sh" "$TESTDIR/bin/mkimage.sh"
+PATH=$TESTDIR/bin:$PATH
+export PATH
+cd "$TESTDIR/work" || exit 1
+"$TOP/build/mkelf" --seed "hello from the demo" hello.elf
 
-step "rproc: what is on this board"
-run "$R" rproc list
-run "$R" rproc info "$TESTDIR/hello.elf"
+printf '%srprocbox demo: firmware on a remote processor%s\n' "$BOLD" "$OFF"
+say "A simulated board with one remote processor, m4. The commands below are"
+say "the ones you would type as root on a real board; here the environment"
+say "variable RPROC_ROOT points them at the simulator's /sys and /lib/firmware:"
+say "  RPROC_ROOT=$RPROC_ROOT"
 
-step "rproc: start firmware by hand, read its log, stop it"
-run "$R" rproc start m4 "$TESTDIR/hello.elf"
+step "1. What is on this board"
+run "rproc list"
+run "rproc info hello.elf"
+
+step "2. Start firmware by hand, read its log, stop it"
+run "rproc start m4 hello.elf"
 state
+say "The firmware writes to its log (here the simulator writes for it)."
 sim_trace remoteproc0 "hello.elf: booted, blinking LED"
-run "$R" rproc logs m4
-run "$R" rproc stop m4
+run "rproc logs m4"
+run "rproc stop m4"
 state
 
-step "remoteproc-runtime: the same firmware as an OCI container"
-mkdir -p "$TESTDIR/bundle/rootfs"
-cp "$TESTDIR/hello.elf" "$TESTDIR/bundle/rootfs/"
-cd "$TESTDIR/bundle" || exit 1
-run "$R" remoteproc-runtime spec --firmware hello.elf --processor m4
-run "$R" remoteproc-runtime create demo
-run "$R" remoteproc-runtime list
+step "3. The same firmware as an OCI container (podman, Docker, containerd)"
+run "mkdir -p bundle/rootfs && cp hello.elf bundle/rootfs/ && cd bundle"
+run "remoteproc-runtime spec --firmware hello.elf --processor m4"
+say "create claims the processor and checks the firmware; the container's output"
+say "(the firmware log) goes where create's output goes: here, the file demo.log."
+run "remoteproc-runtime create demo > demo.log 2>&1"
 state
-run "$R" remoteproc-runtime start demo
+run "remoteproc-runtime start demo"
 state
+say "The firmware writes to its log again."
 sim_trace remoteproc0 "hello.elf: running inside a container"
-sleep 0.2
-run "$R" remoteproc-runtime state demo
-step "a second container cannot take the same processor"
-run "$R" remoteproc-runtime create demo2
-step "kill: the proxy stops the processor"
-run "$R" remoteproc-runtime kill demo TERM
-sleep 0.3
-state
-"$R" remoteproc-runtime state demo | grep -e '"status"' -e remoteproc.exit
-run "$R" remoteproc-runtime delete demo
+until_in demo.log "inside a container"
+run "cat demo.log"
+run "remoteproc-runtime list"
 
-step "a crash is a non-zero exit (kernel recovery disabled)"
-echo disabled > "$RPROC_ROOT/sys/class/remoteproc/remoteproc0/recovery"
-run "$R" remoteproc-runtime run -d demo
+step "4. One processor, one container: a second one is refused"
+run "remoteproc-runtime create demo2"
 state
-run sim_crash remoteproc0
-sleep 0.3
-"$R" remoteproc-runtime state demo | grep -e '"status"' -e remoteproc.exit
+
+step "5. Stopping the container stops the processor"
+run "remoteproc-runtime kill demo TERM"
+until_state offline
 state
-run "$R" remoteproc-runtime delete demo
-echo enabled > "$RPROC_ROOT/sys/class/remoteproc/remoteproc0/recovery"
+run "remoteproc-runtime state demo | grep -e status -e exit"
+run "remoteproc-runtime delete demo"
+
+step "6. A crash ends the container with a non-zero exit status"
+say "With crash recovery on, the kernel would restart the firmware instead."
+run "rproc recovery m4 disabled"
+run "remoteproc-runtime run -d demo > demo.log 2>&1"
+state
+say "The firmware crashes (here the simulator makes it crash)."
+sim_crash remoteproc0
+until_state crashed
+state
+until_in demo.log .
+run "cat demo.log"
+run "remoteproc-runtime state demo | grep -e status -e exit"
+run "remoteproc-runtime delete demo"
+state
+run "rproc recovery m4 enabled"
 
 if command -v containerd >/dev/null 2>&1 && command -v ctr >/dev/null 2>&1; then
-  step "containerd: the same firmware as an image, through the shim"
+  step "7. containerd: the same firmware as an image, through the shim"
   RPROCBOX=$R
   . "$TOP/tests/peers/lib.sh"
   peers_bin containerd-shim-remoteproc-v1 "$R"
   if containerd_start >/dev/null 2>&1; then
-    "$TOP/scripts/mkimage.sh" --name localhost/hello:demo --firmware "$TESTDIR/hello.elf" --mcu m4 \
-      --oci-archive "$TESTDIR/hello.tar" >/dev/null
-    ctr_import "$TESTDIR/hello.tar"
-    echo "(ctr below is ctr on a containerd started for this demo)"
-    printf '$ ctr run -d --runtime io.containerd.remoteproc.v1 localhost/hello:demo fw1\n'
-    ctr_ run -d --runtime io.containerd.remoteproc.v1 localhost/hello:demo fw1
+    ctr() { ctr_ "$@"; }  # the containerd started for this demo
+    say "mkimage.sh (in scripts/) packs the firmware as an image; ctr below talks to a"
+    say "containerd started for this demo."
+    run "cd .."
+    run "mkimage.sh --name localhost/hello:demo --firmware hello.elf --mcu m4 \\
+    --oci-archive hello.tar > /dev/null"
+    run "ctr images import --all-platforms hello.tar > /dev/null"
+    run "ctr run -d --runtime io.containerd.remoteproc.v1 localhost/hello:demo fw1"
     state
-    printf '$ ctr task ls\n'; ctr_ task ls
-    printf '$ ctr task kill fw1\n'; ctr_ task kill fw1
-    sleep 0.3
+    run "ctr task ls"
+    run "ctr task kill fw1"
+    until_state offline
     state
-    printf '$ ctr task ls\n'; ctr_ task ls
-    ctr_ task rm fw1 >/dev/null; ctr_ container rm fw1
+    run "ctr task ls"
+    run "ctr task rm fw1 > /dev/null && ctr container rm fw1"
   else
-    echo "(containerd could not start here: $PEERS_REASON)"
+    say "containerd could not start here: $PEERS_REASON"
   fi
 fi
 
-echo
-echo "Demo done: every container deleted, the processor is $(cat "$RPROC_ROOT/sys/class/remoteproc/remoteproc0/state")."
+step "Next"
+cat <<EOF
+Every container is deleted and m4 is $(cat "$SYS/state") again. To go on:
+  rproc --help                    its commands; rproc COMMAND --help for each
+  remoteproc-runtime --help       the same for the OCI runtime
+  rproc status m4 --json          what scripts read
+  scripts/mkimage.sh --help       package firmware as an OCI image
+  README                          Docker, podman, ctr, Kubernetes, boot config
+  rprocbox --install -s DIR       on a board: the three commands in DIR
+  make check                      the whole test suite
+EOF

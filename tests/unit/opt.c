@@ -17,12 +17,12 @@
 enum { O_ALL = 1, O_BUNDLE, O_VERBOSE, O_QUIET, O_PID };
 
 static const struct rp_option opts[] = {
-    {"all", 'a', RP_OPT_FLAG, O_ALL},
-    {"bundle", 'b', RP_OPT_VALUE, O_BUNDLE},
-    {"verbose", 'v', RP_OPT_FLAG, O_VERBOSE},
-    {NULL, 'q', RP_OPT_FLAG, O_QUIET},
-    {"pid-file", 0, RP_OPT_VALUE, O_PID},
-    {NULL, 0, 0, 0},
+    {"all", 'a', RP_OPT_FLAG, O_ALL, NULL, NULL},
+    {"bundle", 'b', RP_OPT_VALUE, O_BUNDLE, NULL, NULL},
+    {"verbose", 'v', RP_OPT_FLAG, O_VERBOSE, NULL, NULL},
+    {NULL, 'q', RP_OPT_FLAG, O_QUIET, NULL, NULL},
+    {"pid-file", 0, RP_OPT_VALUE, O_PID, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
 };
 
 static struct rp_getopt g;
@@ -98,10 +98,10 @@ static int test_missing_value(void)
 static int test_flag_with_value(void)
 {
   char msg[64];
-  check_str(trace(0, "--all=yes", NULL), "!4:--all=yes");
+  check_str(trace(0, "--all=yes", NULL), "!4:--all");
   rp_getopt_error(&g, RP_OPT_EEXTRA, msg, sizeof(msg));
-  check_str(msg, "option --all=yes takes no value");
-  check_str(trace(0, "--all=", NULL), "!4:--all=");
+  check_str(msg, "option --all takes no value");
+  check_str(trace(0, "--all=", NULL), "!4:--all");
   return 0;
 }
 
@@ -111,7 +111,7 @@ static int test_unknown_option(void)
   check_str(trace(0, "--nope", NULL), "!2:--nope");
   rp_getopt_error(&g, RP_OPT_EUNKNOWN, msg, sizeof(msg));
   check_str(msg, "unknown option --nope");
-  check_str(trace(0, "--nope=1", NULL), "!2:--nope=1");
+  check_str(trace(0, "--nope=1", NULL), "!2:--nope");
   check_str(trace(0, "-x", NULL), "!2:-x");
   check_str(trace(0, "-axv", NULL), "a !2:-x");  // the letter, not the cluster
   rp_getopt_error(&g, RP_OPT_EUNKNOWN, msg, sizeof(msg));

@@ -146,6 +146,7 @@ static int test_round_trip(void)
 {
   static struct rp_state back;
   static char longid[300];
+  char want[700];
   check(store("c1") == 0);
   check(rp_state_read(root, "c1", &back, &e) == 0);
   check(same(&st, &back));
@@ -155,7 +156,8 @@ static int test_round_trip(void)
   check(rp_state_read(root, longid, &back, &e) == 0);
   check(same(&st, &back));
   check(rp_state_read(root, "nope", &back, &e) == -ENOENT);
-  check_str(e.msg, "container nope does not exist");
+  snprintf(want, sizeof(want), "container nope does not exist in %s", root);
+  check_str(e.msg, want);
   return 0;
 }
 
@@ -182,7 +184,8 @@ static int test_read_damaged(void)
   check(rp_state_read(root, "m1", &back, &e) == -EINVAL);
   check(put("notdir", "x") == 0);  // a file where a directory should be
   check(rp_state_read(root, "notdir", &back, &e) == -ENOENT);
-  check_str(e.msg, "container notdir does not exist");
+  snprintf(want, sizeof(want), "container notdir does not exist in %s", root);
+  check_str(e.msg, want);
   return 0;
 }
 

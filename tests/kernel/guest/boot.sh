@@ -123,7 +123,7 @@ put "$R0/firmware" rproc-sim0-fw >/dev/null
 config "$SCRATCH/missing.json" "$MODEL" "" ""
 sed -i 's|"rprocsim/trace.elf"|"rprocsim/missing.elf"|' "$SCRATCH/missing.json"
 check "boot: missing firmware file (kernel ENOENT)" "$(outrc rproc boot "$SCRATCH/missing.json")" \
-  "$(echo "$STARTED" | cut -d '|' -f 1)|sim0: failed: cannot start sim0: firmware file rprocsim/missing.elf not found in $FW|rproc: 1 of 2 processor(s) did not come up|rc=1"
+  "$(echo "$STARTED" | cut -d '|' -f 1)|sim0: failed: cannot start sim0: firmware file rprocsim/missing.elf not found in $FW/updates or $FW|rproc: 1 of 2 processor(s) did not come up|rc=1"
 
 # --- board checks ----------------------------------------------------------------------------------
 stop_both
@@ -195,8 +195,8 @@ fi
 check "rproc-boot.init: both running" "$(states)" "running running"
 check "rproc-boot.init restart: adopted" "$(outrc initsh restart)" \
   "$P$(echo "$ADOPTED" | sed "s/|/|$P/")|${P}all processors are up|rc=0"
-check "rproc-boot.init status" "$(initsh status | sed -n '2,3p' | tr '\n' '|')" \
-  "0     sim0                 running    rprocsim/trace.elf             enabled|1     sim1                 running    rproc/remoteproc1/sim1.elf     disabled|"
+check "rproc-boot.init status" "$(initsh status | sed -n '2,3p' | tr -s ' ' | tr '\n' '|')" \
+  "0 sim0 running rprocsim/trace.elf enabled|1 sim1 running rproc/remoteproc1/sim1.elf disabled|"
 check "rproc-boot.init stop: firmware keeps running" "$(outrc initsh stop) $(states)" \
   "${P}firmware keeps running; stop a processor with: rproc stop NAME|rc=0 running running"
 stop_both

@@ -33,21 +33,21 @@ rm -rf "$FW/rproc"
 # rproc start prints how long the start took: the number is not compared.
 ms() { sed 's/ ([0-9]* ms)/ (N ms)/'; }
 has_line() { grep -qxF "$2" "$1" 2>/dev/null; }
-HDR="INDEX NAME                 STATE      FIRMWARE                       RECOVERY"
+HDR="INDEX  NAME  STATE    FIRMWARE       RECOVERY"
 APP=$SCRATCH/app.elf
 cp "$FW/rprocsim/trace.elf" "$APP" && cp "$FW/rprocsim/norsc.elf" "$SCRATCH/other.elf" ||
   { fail "setup (cannot copy the fixtures)"; exit 1; }
 
 # --- list and status of fresh processors ---------------------------------------------
 check "list" "$(outrc rproc list)" \
-  "$HDR|0     sim0                 offline    rproc-sim0-fw                  enabled|1     sim1                 offline    rproc-sim1-fw                  enabled|rc=0"
+  "$HDR|0      sim0  offline  rproc-sim0-fw  enabled|1      sim1  offline  rproc-sim1-fw  enabled|rc=0"
 check "list --json" "$(outrc rproc list --json)" \
-  '[{"index":0,"device":"remoteproc0","name":"sim0","state":"offline","firmware":"rproc-sim0-fw","recovery":"enabled","coredump":"disabled"},{"index":1,"device":"remoteproc1","name":"sim1","state":"offline","firmware":"rproc-sim1-fw","recovery":"enabled","coredump":"disabled"}]|rc=0'
+  '[{"index":0,"device":"remoteproc0","name":"sim0","state":"offline","firmware":"rproc-sim0-fw","recovery":"enabled","coredump":"disabled","trace":null,"held_by":null},{"index":1,"device":"remoteproc1","name":"sim1","state":"offline","firmware":"rproc-sim1-fw","recovery":"enabled","coredump":"disabled","trace":null,"held_by":null}]|rc=0'
 STATUS_OFF="device:    remoteproc1|name:      sim1|state:     offline|firmware:  rproc-sim1-fw|recovery:  enabled|coredump:  disabled|trace:     none|rc=0"
 check "status NAME" "$(outrc rproc status sim1)" "$STATUS_OFF"
 check "status remoteprocN" "$(outrc rproc status remoteproc1)" "$STATUS_OFF"
 check "status of an unknown processor" "$(outrc rproc status nosuch)" \
-  "rproc: remote processor nosuch does not exist, available remote processors: sim0, sim1|rc=1"
+  "rproc: remote processor nosuch does not exist in $CLASS, available remote processors: sim0, sim1|rc=1"
 
 # --- start FILE: staged as rproc/remoteprocN/FILE ---------------------------------------
 check "start NAME FILE" "$(outrc rproc start sim1 "$APP" | ms)" "sim1: running rproc/remoteproc1/app.elf (N ms)|rc=0"
@@ -56,8 +56,8 @@ check "sysfs firmware is the staged name" "$(get "$R/firmware")" rproc/remotepro
 check "staged copy" "$(cmp "$FW/rproc/remoteproc1/app.elf" "$APP" 2>&1 && echo same)" same
 check "status while running" "$(outrc rproc status sim1)" \
   "device:    remoteproc1|name:      sim1|state:     running|firmware:  rproc/remoteproc1/app.elf|recovery:  enabled|coredump:  disabled|trace:     $K/trace0|rc=0"
-check "list while running" "$(rproc list | sed -n 3p)" \
-  "1     sim1                 running    rproc/remoteproc1/app.elf      enabled"
+check "list while running" "$(rproc list | sed -n 3p | tr -s ' ')" \
+  "1 sim1 running rproc/remoteproc1/app.elf enabled"
 check "start again: already running" "$(outrc rproc start sim1 "$APP")" \
   "sim1: already running rproc/remoteproc1/app.elf|rc=0"
 check "start other firmware while running: refused" "$(outrc rproc start sim1 "$SCRATCH/other.elf")" \
@@ -109,23 +109,23 @@ rproc stop sim1 >/dev/null
 
 # --- recovery ---------------------------------------------------------------------------------
 rproc start sim1 "$APP" >/dev/null 2>&1
-check "recovery disabled" "$(outrc rproc recovery sim1 disabled)" "sim1: recovery disabled, state running|rc=0"
+check "recovery disabled" "$(outrc rproc recovery sim1 disabled)" "sim1: crash recovery disabled; it is running|rc=0"
 check "debugfs recovery reads disabled" "$(get "$K/recovery")" disabled
 put "$C/trace" "before the crash" >/dev/null
 put "$K/crash" 2 >/dev/null
 wait_state "$D" crashed 3
 check "crashed with recovery disabled" "$(rproc status sim1 | sed -n 3p)" "state:     crashed"
-check "list shows crashed" "$(rproc list | sed -n 3p)" \
-  "1     sim1                 crashed    rproc/remoteproc1/app.elf      disabled"
+check "list shows crashed" "$(rproc list | sed -n 3p | tr -s ' ')" \
+  "1 sim1 crashed rproc/remoteproc1/app.elf disabled"
 check "logs of a crashed processor" "$(outrc rproc logs sim1)" "before the crash|rc=0"
 check "start while crashed: refused" "$(outrc rproc start sim1 "$APP")" \
   "rproc: sim1 is crashed with firmware rproc/remoteproc1/app.elf: stop it first|rc=1"
-check "recover" "$(outrc rproc recovery sim1 recover)" "sim1: recovery disabled, state running|rc=0"
+check "recover" "$(outrc rproc recovery sim1 recover)" "sim1: recovered, running rproc/remoteproc1/app.elf|rc=0"
 check "running after recover" "$(get "$R/state")" running
 check "recover reloaded the firmware (empty log)" "$(outrc rproc logs sim1)" "rc=0"
 check "recover on a running processor does nothing" "$(outrc rproc recovery sim1 recover)" \
-  "sim1: recovery disabled, state running|rc=0"
-check "recovery enabled" "$(outrc rproc recovery sim1 enabled)" "sim1: recovery enabled, state running|rc=0"
+  "sim1: not crashed, nothing to recover; it is running|rc=0"
+check "recovery enabled" "$(outrc rproc recovery sim1 enabled)" "sim1: crash recovery enabled; it is running|rc=0"
 check "debugfs recovery reads enabled" "$(get "$K/recovery")" enabled
 put "$K/crash" 2 >/dev/null
 wait_for 3 empty "$K/trace0"
@@ -148,15 +148,15 @@ check "info of a file that is not ELF" "$(outrc rproc info "$FW/rprocsim/corrupt
 check "info of a truncated file" "$(outrc rproc info "$FW/rprocsim/short.elf")" \
   "rproc: $FW/rprocsim/short.elf is truncated (segment 0 ends beyond the file)|rc=1"
 check "info of neither file nor processor" "$(outrc rproc info nosuch.elf)" \
-  "rproc: cannot open nosuch.elf: No such file or directory; remote processor nosuch.elf does not exist, available remote processors: sim0, sim1|rc=1"
+  "rproc: cannot open nosuch.elf: No such file or directory; remote processor nosuch.elf does not exist in $CLASS, available remote processors: sim0, sim1|rc=1"
 
 # --- the kernel's errors, in words ------------------------------------------------------------
 put "$R/firmware" rprocsim/missing.elf >/dev/null
 check "start with a missing firmware file (kernel ENOENT)" "$(outrc rproc start sim1)" \
-  "rproc: cannot start sim1: firmware file rprocsim/missing.elf not found in $FW|rc=1"
+  "rproc: cannot start sim1: firmware file rprocsim/missing.elf not found in $FW/updates or $FW|rc=1"
 check "offline after ENOENT" "$(get "$R/state")" offline
 check "info NAME with a missing firmware file" "$(outrc rproc info sim1)" \
-  "rproc: sim1: firmware file rprocsim/missing.elf not found in the firmware directories|rc=1"
+  "rproc: sim1: firmware file rprocsim/missing.elf not found in $FW/updates or $FW|rc=1"
 check "start FILE that does not exist" "$(outrc rproc start sim1 "$SCRATCH/nosuch.elf")" \
   "rproc: cannot open $SCRATCH/nosuch.elf: No such file or directory|rc=1"
 put "$R/firmware" rprocsim/corrupt.elf >/dev/null
@@ -194,7 +194,7 @@ wait_state "$D" running 3
 check "the kernel finishes the start anyway" "$(get "$R/state")" running
 put "$C/start_delay_ms" 0 >/dev/null
 check "start of an unknown processor" "$(outrc rproc start nosuch "$APP")" \
-  "rproc: remote processor nosuch does not exist, available remote processors: sim0, sim1|rc=1"
+  "rproc: remote processor nosuch does not exist in $CLASS, available remote processors: sim0, sim1|rc=1"
 
 for d in remoteproc0 remoteproc1; do
   reset_dev "$d"

@@ -108,7 +108,7 @@ check "delete" "$(outrc remoteproc-runtime delete c1)" "rc=0"
 check "staged directory removed by delete" "$(exists "$STAGE/c1")" no
 check "claim removed by delete" "$(exists "$CLAIM")" no
 check "state gone after delete" "$(outrc remoteproc-runtime state c1)" \
-  "remoteproc-runtime: container c1 does not exist|rc=1"
+  "remoteproc-runtime: container c1 does not exist in $ROOT/run/remoteproc-runtime|rc=1"
 check "processor still offline" "$(get "$R/state")" offline
 
 # --- no double start: the kernel counts one start ---------------------------------------
