@@ -10,6 +10,7 @@
 #include "elf.h"
 #include "fs.h"
 #include "json.h"
+#include "labels.h"
 #include "num.h"
 #include "path.h"
 #include "rproc.h"
@@ -39,6 +40,8 @@ static const char usage[] =
     "                                set the kernel's crash recovery, or recover a crashed processor\n"
     "  info FILE|NAME                ELF summary of a firmware file, or of NAME's firmware\n"
     "  boot [CONFIG] [--force]       start the processors listed in CONFIG (default /etc/rproc.json)\n"
+    "  labels [--write [DIR]]        this board's features for Kubernetes node-feature-discovery;\n"
+    "                                --write: into DIR (default /" RP_LABELS_DIR ")\n"
     "\n"
     "A processor held by a container is left alone unless --force is given.\n"
     "Exit status: 0 done, 1 failed, 2 usage error.\n";
@@ -47,7 +50,7 @@ static struct rp_err err;
 
 // The few options there are, parsed by hand (no option parser in the boot
 // profile): which ones a command takes is a mask.
-enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8 };
+enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16 };
 static struct {
   const char *op[2];  // operands
   int n, set;         // operand count, options seen
@@ -56,8 +59,8 @@ static struct {
 
 static void args(int argc, char **argv, int allow, int min, int max)
 {
-  static const char *const name[] = {"--force", "-f", "--follow", "--json", "--timeout", "-t"};
-  static const char bit[] = {A_FORCE, A_FOLLOW, A_FOLLOW, A_JSON, A_TIMEOUT, A_TIMEOUT};
+  static const char *const name[] = {"--force", "-f", "--follow", "--json", "--timeout", "-t", "--write"};
+  static const char bit[] = {A_FORCE, A_FOLLOW, A_FOLLOW, A_JSON, A_TIMEOUT, A_TIMEOUT, A_WRITE};
   for (int i = 1; i < argc; i++) {
     const char *s = argv[i];
     int f = 0;
@@ -170,6 +173,7 @@ static int cmd_start(int argc, char **argv)
     outf("%s: already attached to firmware started before Linux\n", p.name);
   else if (r == RP_BOOT_ADOPTED) outf("%s: already running %s\n", p.name, p.firmware);
   else outf("%s: running %s (%ld ms)\n", p.name, file ? rel : p.firmware, ms);
+  rp_labels_refresh();
   return 0;
 }
 
@@ -184,6 +188,7 @@ static int cmd_stop(int argc, char **argv)
   if (s == RP_RS_OFFLINE) return outf("%s: already offline\n", p.name) < 0;
   if (rp_rproc_write(&p, "state", "stop", &err)) die_err(&err);
   outf("%s: offline\n", p.name);
+  rp_labels_refresh();
   return 0;
 }
 
@@ -321,14 +326,34 @@ static int cmd_boot(int argc, char **argv)
     if (en->on_failure == RP_BOOT_ABORT && !aborted) aborted = en->proc;
   }
   if (failed) rp_log_error("%d of %d processor(s) did not come up", failed, cfg.n);
+  rp_labels_refresh();
   return failed ? RP_EXIT_FAIL : RP_EXIT_OK;
+}
+
+// Without --write the features go to stdout; with it into DIR or NFD's
+// directory, which is never created: a missing one means no NFD here.
+static int cmd_labels(int argc, char **argv)
+{
+  static char text[RP_LABELS_MAX];
+  char dir[RP_PATH_MAX], path[RP_PATH_MAX];
+  args(argc, argv, A_WRITE, 0, 1);
+  if (!a.set) {
+    if (a.n) die_usage("labels: %s: a directory goes with --write", a.op[0]);
+    int n = rp_labels_render(text, sizeof(text), &err);
+    if (n < 0) die_err(&err);
+    return fputs(text, stdout) < 0;
+  }
+  if (!a.n && rp_path(dir, sizeof(dir), RP_LABELS_DIR)) die(RP_EXIT_FAIL, "RPROC_ROOT is too long");
+  if (rp_labels_write(a.n ? a.op[0] : dir, path, sizeof(path), &err)) die_err(&err);
+  outf("wrote %s\n", path);
+  return 0;
 }
 
 static const struct {
   const char *name;
   int (*fn)(int, char **);
 } commands[] = {
-    {"boot", cmd_boot}, {"info", cmd_info},         {"list", cmd_list}, {"logs", cmd_logs},
+    {"boot", cmd_boot}, {"info", cmd_info},         {"labels", cmd_labels}, {"list", cmd_list}, {"logs", cmd_logs},
     {"recovery", cmd_recovery}, {"start", cmd_start}, {"status", cmd_status}, {"stop", cmd_stop},
 };
 
