@@ -77,7 +77,8 @@ int rp_labels_render(char *buf, size_t cap, struct rp_err *e)
   if (n < 0) return n;
   if (cap) buf[0] = 0;
   rp_board_read(&b, NULL);
-  line(&o, "remoteproc", "true");
+  // Pods can run here only with the shim: the boot profile has none.
+  if (CFG_SHIM) line(&o, "remoteproc", "true");
   line(&o, "board.model", b.model);
   line(&o, "board.compatible", b.compat_len ? b.compat : "");
   processors(&o, all, n);

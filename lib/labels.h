@@ -5,7 +5,7 @@
 // node labels and into inputs of NodeFeatureRule objects (README
 // "Kubernetes and k3s"). rprocbox writes one such file, named rprocbox:
 //
-//   rprocbox/remoteproc=true
+//   rprocbox/remoteproc=true         (a build with the containerd shim)
 //   rprocbox/board.model=<devicetree model>
 //   rprocbox/board.compatible=<its first, most specific compatible string>
 //   rprocbox/mcu.<processor name>=free|held|<state>
