@@ -3,7 +3,8 @@
 #   make                      build/rprocbox            (x86-64, profile default)
 #   make ARCH=arm64           build/arm64/rprocbox      (aarch64 cross build)
 #   make CONFIG=boot          build/boot/rprocbox       (rproc only, initramfs)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   stripped; STRIP=true keeps the symbols
+#   make deb | dist           Debian package, release archives (build/dist/)
 #   make demo                 the product on a simulated board (installs what it needs)
 #   make check                the whole test suite (installs what it needs)
 #   make size | bench | fuzz | check-kernel | clean
@@ -23,14 +24,23 @@ $(error unknown build profile CONFIG=$(CONFIG); profiles: $(basename $(notdir $(
 endif
 
 ifeq ($(ARCH),arm64)
-CC := aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs
-STRIP := aarch64-linux-gnu-strip
+MUSL_CC := aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs
+MUSL_STRIP := aarch64-linux-gnu-strip
 else ifeq ($(ARCH),x86_64)
-CC := musl-gcc
-STRIP := strip
+MUSL_CC := musl-gcc
+MUSL_STRIP := strip
 else
 $(error unsupported ARCH=$(ARCH); use x86_64 or arm64)
 endif
+# A CC or STRIP from the environment or the command line (a build system's
+# cross toolchain) replaces the musl one; CPPFLAGS, CFLAGS and LDFLAGS are
+# added after the project's own flags. WERROR= turns warnings back into
+# warnings for compilers this project is not built with.
+ifeq ($(origin CC),default)
+CC := $(MUSL_CC)
+endif
+STRIP ?= $(MUSL_STRIP)
+WERROR ?= -Werror
 
 variant := $(subst -default,,$(subst x86_64-,,$(ARCH)-$(CONFIG)))
 OUT := build$(if $(filter default,$(variant)),,/$(variant))
@@ -38,12 +48,12 @@ OBJ := build/obj/$(ARCH)-$(CONFIG)
 BIN := $(OUT)/rprocbox
 
 REVISION := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation \
+RP_CFLAGS := -std=gnu11 -Os -Wall -Wextra $(WERROR) -Wshadow -Wno-unused-parameter -Wno-format-truncation \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-ident -D_GNU_SOURCE -include config/$(CONFIG).h \
 	-Ilib -Iapplets -I$(OBJ)/include \
 	-DRP_VERSION='"$(VERSION)"' -DRP_REVISION='"$(REVISION)"'
-LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
+RP_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
 
 SRCS := $(sort $(wildcard lib/*.c)) $(sort $(wildcard applets/*.c))
 OBJS := $(SRCS:%.c=$(OBJ)/%.o)
@@ -60,24 +70,27 @@ LIBSRCS := $(sort $(wildcard lib/*.c))
 ifeq ($(V),1)
 Q :=
 say :=
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+say :=
 else
 Q := @
 say = @printf '  %-7s %s\n' '$(1)' '$(2)'
 endif
 
-.PHONY: all install uninstall check check-kernel unit tools demo size bench fuzz clean
+.PHONY: all install uninstall deb dist check check-kernel unit tools demo size bench fuzz clean
 
 all: $(BIN)
 
 $(BIN): $(OBJS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS)
+	$(Q)$(CC) $(RP_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS)
 
 $(OBJ)/%.o: %.c $(OBJ)/include/jsmn.h Makefile config/$(CONFIG).h
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(RP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # jsmn comes from Debian's libjsmn-dev; musl-gcc does not search /usr/include,
 # so the one header is linked into the build tree.
@@ -89,15 +102,25 @@ $(OBJ)/include/jsmn.h:
 
 -include $(OBJS:.o=.d)
 
+# Where `make install` puts things; scripts/install.sh owns what goes there.
+bindir ?= $(PREFIX)/bin
+mandir ?= $(PREFIX)/share/man
+datadir ?= $(PREFIX)/share
+unitdir ?= $(PREFIX)/lib/systemd/system
+INSTALL_ENV = BIN='$(BIN)' CONFIG='$(CONFIG)' DESTDIR='$(DESTDIR)' bindir='$(bindir)' \
+	mandir='$(mandir)' datadir='$(datadir)' unitdir='$(unitdir)' STRIP='$(STRIP)'
+
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rprocbox
-	scripts/applets.sh $(CONFIG) | while read -r a; do \
-		ln -sf rprocbox $(DESTDIR)$(PREFIX)/bin/$$a || exit 1; done
+	$(INSTALL_ENV) scripts/install.sh install
 
 uninstall:
-	scripts/applets.sh $(CONFIG) | while read -r a; do rm -f $(DESTDIR)$(PREFIX)/bin/$$a; done
-	rm -f $(DESTDIR)$(PREFIX)/bin/rprocbox
+	$(INSTALL_ENV) scripts/install.sh uninstall
+
+deb:
+	scripts/deb.sh $(VERSION) $(ARCH)
+
+dist:
+	scripts/dist.sh $(VERSION)
 
 build/unit/%: tests/unit/%.c $(LIBSRCS) $(wildcard lib/*.h) tests/unit/unit.h
 	@mkdir -p $(@D)

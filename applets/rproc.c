@@ -11,6 +11,7 @@
 #include "fmt.h"
 #include "fs.h"
 #include "json.h"
+#include "labels.h"
 #include "num.h"
 #include "path.h"
 #include "rproc.h"
@@ -30,7 +31,7 @@
 static struct rp_err err;
 
 // What each command saw on its command line; the option ids are bits.
-enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8 };
+enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16 };
 static struct {
   const char *op[2];  // operands
   int n, set;         // operand count, options seen
@@ -179,6 +180,7 @@ static int cmd_start(int argc, char **argv)
   if (r < 0) die_err(&err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+  rp_labels_refresh();
   if (a.set & A_JSON) return print_now(&p);
   if (r == RP_BOOT_ADOPTED && !strcmp(p.state, "attached"))
     outf("%s: already attached to firmware started before Linux\n", p.name);
@@ -196,6 +198,7 @@ static int cmd_stop(int argc, char **argv)
   int s = rp_rproc_state(&p, &err);
   if (s < 0) die_err(&err);
   if (s != RP_RS_OFFLINE && rp_rproc_write(&p, "state", "stop", &err)) die_err(&err);
+  if (s != RP_RS_OFFLINE) rp_labels_refresh();
   if (a.set & A_JSON) return print_now(&p);
   return outf(s == RP_RS_OFFLINE ? "%s: already offline\n" : "%s: offline\n", p.name) < 0;
 }
@@ -427,7 +430,27 @@ static int cmd_boot(int argc, char **argv)
   if ((a.set & A_JSON) && (rp_jw_finish(&boot_w) < 0 || puts(js) < 0 || fflush(stdout)))
     die(RP_EXIT_FAIL, "cannot print the boot report");
   if (failed) rp_log_error("%d of %d processor(s) did not come up", failed, cfg->n);
+  rp_labels_refresh();
   return failed ? RP_EXIT_FAIL : RP_EXIT_OK;
+}
+
+// Without --write the features go to stdout; with it into DIR or NFD's
+// directory, which is never created: a missing one means no NFD here.
+static int cmd_labels(int argc, char **argv)
+{
+  static char text[RP_LABELS_MAX];
+  char dir[RP_PATH_MAX], path[RP_PATH_MAX];
+  args(argc, argv, 0, 1);
+  if (!(a.set & A_WRITE)) {
+    if (a.n) die_usage("%s: a directory goes with --write", a.op[0]);
+    int n = rp_labels_render(text, sizeof(text), &err);
+    if (n < 0) die_err(&err);
+    return fputs(text, stdout) < 0;
+  }
+  if (!a.n && rp_path(dir, sizeof(dir), RP_LABELS_DIR)) die(RP_EXIT_FAIL, "RPROC_ROOT is too long");
+  if (rp_labels_write(a.n ? a.op[0] : dir, path, sizeof(path), &err)) die_err(&err);
+  outf("wrote %s\n", path);
+  return 0;
 }
 
 // ---- the command table: dispatch, help and options in one place ----
@@ -451,12 +474,15 @@ static const struct rp_option boot_opts[] = {
     FORCE_OPTION("start each processor"),
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print what became of each processor as a JSON array, at the end"},
     HELP_OPTION, {0}};
+static const struct rp_option labels_opts[] = {
+    {"write", 0, RP_OPT_FLAG, A_WRITE, NULL, "write them into DIR/rprocbox (default: NFD's features.d)"}, HELP_OPTION, {0}};
 static const struct rp_option info_opts[] = {
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print a JSON object (with the processor, for NAME)"}, HELP_OPTION, {0}};
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
+    {"labels", cmd_labels, "[DIR]", "this board's features for Kubernetes node-feature-discovery", labels_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},
     {"logs", cmd_logs, "NAME", "print the firmware's log (its trace buffer)", logs_opts},
     {"recovery", cmd_recovery, "NAME enabled|disabled|recover",

@@ -3,6 +3,7 @@
 #include "claim.h"
 #include "dir.h"
 #include "fs.h"
+#include "labels.h"
 #include "num.h"
 #include "path.h"
 #include "proc.h"
@@ -102,7 +103,9 @@ int rp_claim_put(const char *dev, const struct rp_claim *c, struct rp_err *e)
   drop_tmp(dev);
   if (rp_fmt(buf, sizeof(buf), "%s\n%s\n%d %llu\n", c->id, c->statedir, c->pid, c->start))
     return rp_errf(e, ENAMETOOLONG, "claim too long");
-  return rp_fs_write_atomic(p, buf, strlen(buf), 0600, e);
+  int r = rp_fs_write_atomic(p, buf, strlen(buf), 0600, e);
+  rp_labels_refresh();
+  return r;
 }
 
 int rp_claim_drop(const char *dev, const char *statedir, struct rp_err *e)
@@ -118,6 +121,7 @@ int rp_claim_drop(const char *dev, const char *statedir, struct rp_err *e)
     else if (unlink(p) && errno != ENOENT) r = rp_errf(e, errno, "cannot remove %s: %s", p, strerror(errno));
   }
   rp_claim_unlock(lock);
+  rp_labels_refresh();
   return r < 0 ? r : 0;
 }
 

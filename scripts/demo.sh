@@ -9,9 +9,12 @@
 # simulator can do (the firmware writing to its log, a crash) is said in a
 # "#" line. Ends with what to try next. Colour only on a terminal, never with
 # NO_COLOR set. Needs root and /dev/fuse (the simulator is a FUSE filesystem).
+# The applets come from build/rprocbox, or from DEMO_BINDIR when it is set
+# (where a package installed them).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-R=$TOP/build/rprocbox
+R=${DEMO_BINDIR:+$DEMO_BINDIR/rprocbox}
+R=${R:-$TOP/build/rprocbox}
 TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/rprocbox-demo.XXXXXX") || exit 1
 export TOP TESTDIR
 . "$TOP/tests/sim/sim.sh"
@@ -59,9 +62,10 @@ until_state() {
 sim_start --model "Demo board" --compatible "demo,board" m4 || { echo "demo: $SIM_ERROR" >&2; exit 1; }
 SYS=$RPROC_ROOT/sys/class/remoteproc/remoteproc0
 mkdir -p "$TESTDIR/bin" "$TESTDIR/work"
-for a in rproc remoteproc-runtime containerd-shim-remoteproc-v1; do ln -s "$R" "$TESTDIR/bin/$a"; done
+[ -n "${DEMO_BINDIR:-}" ] ||
+  for a in rproc remoteproc-runtime containerd-shim-remoteproc-v1; do ln -s "$R" "$TESTDIR/bin/$a"; done
 ln -s "$TOP/scripts/mkimage.sh" "$TESTDIR/bin/mkimage.sh"
-PATH=$TESTDIR/bin:$PATH
+PATH=${DEMO_BINDIR:+$DEMO_BINDIR:}$TESTDIR/bin:$PATH
 export PATH
 cd "$TESTDIR/work" || exit 1
 "$TOP/build/mkelf" --seed "hello from the demo" hello.elf

@@ -3,7 +3,7 @@
 # missing. Idempotent. Without root it names what to install and returns 1,
 # so callers skip what needs it.
 #
-# Groups: build arm64 sim proto peers kernel fuzz bench tests fresh
+# Groups: build arm64 sim proto peers kernel fuzz bench tests release fresh
 # A package counts as present when it is installed or when an installed
 # package provides it (another vendor's nodejs provides npm, for example).
 set -u
@@ -16,7 +16,10 @@ pkgs_peers="containerd runc crun podman docker.io skopeo busybox-static"
 pkgs_kernel="qemu-system-arm cpio busybox-static gcc-aarch64-linux-gnu musl-dev:arm64"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="valgrind strace"
-pkgs_tests="python3 nodejs npm"
+# release: the man page linter and the Debian package checker (make check
+# runs them through the tests group).
+pkgs_release="mandoc lintian"
+pkgs_tests="python3 nodejs npm $pkgs_release"
 pkgs_fresh="mmdebstrap git ca-certificates"
 
 installed() {

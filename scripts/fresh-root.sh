@@ -78,6 +78,8 @@ inside() {
   mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$r/tmp"
   private_dev "$r/dev"
   cp /etc/resolv.conf "$r/etc/resolv.conf"
+  # Tests that install system-wide (tests/package.test) do so only here.
+  echo "a throw-away root of scripts/fresh-root.sh: tests may install packages" > "$r/etc/rprocbox-fresh-root"
   # The machine's own local certificate authorities, as its resolv.conf:
   # the root reaches the registries the machine reaches, no more.
   mkdir -p "$r/usr/local/share/ca-certificates"
