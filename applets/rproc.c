@@ -182,7 +182,7 @@ static int cmd_stop(int argc, char **argv)
   int s = rp_rproc_state(&p, &err);
   if (s < 0) die_err(&err);
   if (s == RP_RS_OFFLINE) return outf("%s: already offline\n", p.name) < 0;
-  if (rp_rproc_write(&p, "state", "stop", &err)) die_err(&err);
+  if (rp_rproc_stop(&p, &err)) die_err(&err);
   outf("%s: offline\n", p.name);
   return 0;
 }
