@@ -40,11 +40,11 @@
 # build/kernel/VERSION/{module.log,console.log} (the whole guest console,
 # kernel log after the end marker).
 #
-# Cost: about 400 MB of packages and two private toolchain roots once
-# (a few minutes on a good mirror); after that per kernel about 2-10 s of
-# module build, ~6 s of kernel boot and 25-50 s of guest tests in emulated
-# arm64 (every exec there costs ~15 ms), so 2-4 minutes in all on 2 cores
-# (depending on load). tests/kernel/on-sim.sh runs the same guest scripts on
+# Cost: about 270 MB of packages (1.3 GB unpacked) and two private
+# toolchain roots (about 640 MB) once, a few minutes on a good mirror; after
+# that per kernel about 2-10 s of module build, ~6 s of kernel boot and
+# 20-35 s of guest tests in emulated arm64 (every exec there costs ~15 ms),
+# about 2 minutes for all four on 2 cores (more under load). tests/kernel/on-sim.sh runs the same guest scripts on
 # the host against the FUSE simulator in ~10 s.
 #
 # Guest tests: tests/kernel/guest/*.sh run in name order under busybox sh as
