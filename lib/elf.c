@@ -92,7 +92,8 @@ static int segments(struct img *im, const unsigned char *h, unsigned long long p
 // The kernels' loaders want the section header table inside the file: 6.1
 // and 7.2 check its first entry, 6.12.117 every entry and the e_shstrndx
 // one (they read .resource_table's name through it). Checking them all
-// refuses what any of them refuses. Entry sizes are the class's, as there.
+// refuses what any of them refuses, in 6.12.117's words ("Section headers
+// are out of bounds" in its log). Entry sizes are the class's, as there.
 static int section_table(struct img *im, const unsigned char *h, unsigned long long shoff)
 {
   int c64 = im->o->cls == 64, base = c64 ? 58 : 46;
@@ -101,7 +102,7 @@ static int section_table(struct img *im, const unsigned char *h, unsigned long l
   unsigned long long n = num > strndx ? num : strndx + 1;
   if (n == 0) n = 1;
   if (shoff > size || n * ent > size - shoff)
-    return rp_errf(im->e, EINVAL, "%s is truncated (its section headers end beyond the file)", im->what);
+    return rp_errf(im->e, EINVAL, "%s has section headers out of bounds (they end beyond the file)", im->what);
   return 0;
 }
 

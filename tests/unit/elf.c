@@ -268,7 +268,7 @@ static int test_bad_segments(void)
 // fails (6.12.117 checks every entry and the e_shstrndx one).
 static int test_section_table_outside(void)
 {
-  const char *msg = "fw is truncated (its section headers end beyond the file)";
+  const char *msg = "fw has section headers out of bounds (they end beyond the file)";
   size_t n = build(&arm32);
   put(48, 0xffff, 2);  // e_shnum absurd
   check(fails(n, msg));

@@ -172,7 +172,7 @@ check "start FILE that is not ELF: refused before the kernel" "$(outrc rproc sta
 sh "$TOP/tests/sysfs-conformance.sh" --mkfw "$SCRATCH/shdrcut.elf" shdrcut
 check "start FILE with section headers past the end: refused before the kernel" \
   "$(outrc rproc start sim1 "$SCRATCH/shdrcut.elf")/$(get "$R/state")" \
-  "rproc: $SCRATCH/shdrcut.elf is truncated (its section headers end beyond the file)|rc=1/offline"
+  "rproc: $SCRATCH/shdrcut.elf has section headers out of bounds (they end beyond the file)|rc=1/offline"
 put "$R/firmware" rprocsim/trace.elf >/dev/null
 put "$C/fail_start" 5 >/dev/null
 check "start the driver fails (EIO)" "$(outrc rproc start sim1)" \
