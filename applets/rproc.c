@@ -197,7 +197,7 @@ static int cmd_stop(int argc, char **argv)
   check_claim(&p, a.set & A_FORCE);
   int s = rp_rproc_state(&p, &err);
   if (s < 0) die_err(&err);
-  if (s != RP_RS_OFFLINE && rp_rproc_write(&p, "state", "stop", &err)) die_err(&err);
+  if (s != RP_RS_OFFLINE && rp_rproc_stop(&p, &err)) die_err(&err);
   if (s != RP_RS_OFFLINE) rp_labels_refresh();
   if (a.set & A_JSON) return print_now(&p);
   return outf(s == RP_RS_OFFLINE ? "%s: already offline\n" : "%s: offline\n", p.name) < 0;

@@ -294,6 +294,6 @@ int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, stru
     }
     // A failed start can leave the processor crashed: stop it for the next try.
     rp_rproc_load(p->index, p, NULL);
-    if (rp_rproc_state(p, NULL) == RP_RS_CRASHED) rp_rproc_write(p, "state", "stop", NULL);
+    if (rp_rproc_state(p, NULL) == RP_RS_CRASHED) rp_rproc_stop(p, NULL);
   }
 }

@@ -89,6 +89,23 @@ static int segments(struct img *im, const unsigned char *h, unsigned long long p
   return 0;
 }
 
+// The kernels' loaders want the section header table inside the file: 6.1
+// and 7.2 check its first entry, 6.12.117 every entry and the e_shstrndx
+// one (they read .resource_table's name through it). Checking them all
+// refuses what any of them refuses, in 6.12.117's words ("Section headers
+// are out of bounds" in its log). Entry sizes are the class's, as there.
+static int section_table(struct img *im, const unsigned char *h, unsigned long long shoff)
+{
+  int c64 = im->o->cls == 64, base = c64 ? 58 : 46;
+  unsigned long long ent = c64 ? 64 : 40, size = (unsigned long long)im->o->size;
+  unsigned long long num = get(im, h + base + 2, 2), strndx = get(im, h + base + 4, 2);
+  unsigned long long n = num > strndx ? num : strndx + 1;
+  if (n == 0) n = 1;
+  if (shoff > size || n * ent > size - shoff)
+    return rp_errf(im->e, EINVAL, "%s has section headers out of bounds (they end beyond the file)", im->what);
+  return 0;
+}
+
 // Section header i: name offset, address, file offset, size.
 static int shdr(struct img *im, unsigned long long shoff, unsigned entsize, unsigned i,
                 unsigned long long f[4])
@@ -138,6 +155,7 @@ int rp_elf_inspect(int fd, const char *what, struct rp_elf *out, struct rp_err *
   out->size = st.st_size;
   int r = header(&im, h, &phoff, &shoff);
   if (!r) r = segments(&im, h, phoff);
+  if (!r) r = section_table(&im, h, shoff);
   if (r) return r;
   sections(&im, h, shoff);
   rp_errclear(e);

@@ -28,7 +28,7 @@ struct rp_elf {
 
 // Inspect the ELF image open on fd; what names it in messages. Fails for
 // what the kernel's loader would refuse: bad magic, class, truncation, no
-// loadable segment, a segment beyond the end of the file.
+// loadable segment, a segment or a section header beyond the end of the file.
 int rp_elf_inspect(int fd, const char *what, struct rp_elf *out, struct rp_err *e);
 
 // "ARM", "AArch64", "RISC-V", ... or "machine 1234".

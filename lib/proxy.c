@@ -148,7 +148,7 @@ int rp_proxy_stop_ours(const struct rp_rproc *p, const char *fw, int lockfd, str
     int s = rp_rproc_state(p, e);
     if (s < 0 || s == RP_RS_OFFLINE || !fw[0]) break;
     if (rp_rproc_read(p, "firmware", cur, sizeof(cur), NULL) < 0 || strcmp(cur, fw)) break;
-    int r = rp_rproc_write(p, "state", "stop", e);
+    int r = rp_rproc_stop(p, e);
     if (r) {
       stopped = r;
       break;
@@ -312,7 +312,7 @@ static int tick(struct px *x)
   if (recovering(x, s)) return -1;
   if (s == RP_RS_CRASHED) {
     say(x, "firmware on %s crashed%s; stopping the processor", "");
-    rp_rproc_write(&x->p, "state", "stop", NULL);
+    rp_rproc_stop(&x->p, NULL);
     return finish(x, RP_PROXY_CRASHED, "the firmware crashed");
   }
   say(x, "%s was stopped by someone else (state %s)", rp_rstate_name(s));

@@ -228,7 +228,14 @@ int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err
   char custom[RP_PATH_MAX / 2] = "", p[RP_PATH_MAX];
   if (!rp_path(p, sizeof(p), "sys/module/firmware_class/parameters/path"))
     if (rp_fs_read(p, custom, sizeof(custom), NULL) < 0) custom[0] = 0;
-  custom[strcspn(custom, "\n")] = 0;
+  size_t nl = strcspn(custom, "\n");
+  // The value itself holds a newline (sysfs adds one): kernels disagree on
+  // where they then look, so nothing is staged where one of them would not.
+  if (custom[nl] && custom[nl + 1])
+    return rp_errf(e, EINVAL, "firmware_class.path holds a newline: Linux 6.1 then searches no "
+                   "custom directory, 6.12 and later the part before it; write the directory "
+                   "without one (echo -n DIR > /sys/module/firmware_class/parameters/path)");
+  custom[nl] = 0;
   int r = custom[0] ? rp_path(buf, cap, "%s", custom + (custom[0] == '/'))
                     : rp_path(buf, cap, "lib/firmware");
   if (r) return rp_errf(e, ENAMETOOLONG, "firmware directory path too long");
@@ -323,4 +330,27 @@ int rp_rproc_wait(const struct rp_rproc *p, enum rp_rstate want, int timeout_ms,
     if (s < 0 || s == (int)want || waited >= timeout_ms) return s;
     nanosleep(&tick, NULL);
   }
+}
+
+// 6.1 before 6.1.192 refuses "stop" unless the processor runs or is
+// attached: a crashed one leaves that state only through a recovery, which
+// loads its firmware again for a moment. Later kernels stop it directly.
+static int stop_crashed(const struct rp_rproc *p, struct rp_err *e)
+{
+  struct rp_err why = {0};
+  if (rp_rproc_write(p, "recovery", "recover", &why))
+    return rp_errf(e, why.code, "cannot stop %s: this kernel stops a crashed processor only after "
+                   "a recovery, and the recovery failed (%s); reload its driver or reboot",
+                   p->name, why.msg);
+  if (rp_rproc_state(p, NULL) == RP_RS_OFFLINE) return 0;  // the recovery's start failed
+  return rp_rproc_write(p, "state", "stop", e);
+}
+
+int rp_rproc_stop(const struct rp_rproc *p, struct rp_err *e)
+{
+  struct rp_err first = {0};
+  int r = rp_rproc_write(p, "state", "stop", &first);
+  if (r == -EINVAL && rp_rproc_state(p, NULL) == RP_RS_CRASHED) return stop_crashed(p, e);
+  if (r && e) *e = first;
+  return r;
 }

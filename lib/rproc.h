@@ -73,6 +73,11 @@ int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e);
 int rp_rproc_write(const struct rp_rproc *p, const char *attr, const char *val,
                    struct rp_err *e);
 
+// Write "stop" once (starts are reference counted: one stop drops one). A
+// crashed processor the kernel refuses to stop (6.1 before 6.1.192) is
+// recovered first and then stopped; e says what to do when that fails.
+int rp_rproc_stop(const struct rp_rproc *p, struct rp_err *e);
+
 // Poll the state every 10 ms until it is want or timeout_ms passes.
 // Returns the last state seen (>= 0) or a negative code.
 int rp_rproc_wait(const struct rp_rproc *p, enum rp_rstate want, int timeout_ms,
@@ -85,6 +90,8 @@ const char *rp_rstate_name(enum rp_rstate s);
 // firmware_class "path" parameter when set, else lib/firmware (both under
 // RPROC_ROOT). dirs (optional) receives every directory searched, for
 // messages: "<custom>, <root>/lib/firmware/updates or <root>/lib/firmware".
+// A path whose value holds a newline fails with EINVAL: 6.1 and 6.12 on
+// read it differently.
 int rp_rproc_fwdir(char *buf, size_t cap, char *dirs, size_t dcap, struct rp_err *e);
 
 // The directories searched, in the loader's order (the custom path first,

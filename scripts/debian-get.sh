@@ -12,9 +12,11 @@
 # cache and an empty dpkg status) lists bookworm, trixie and forky with their
 # -updates and -security suites, for amd64 and arm64, from the mirrors this
 # machine's apt sources name (scripts/mirror.sh). The system's apt state is
-# never read or changed. Lists are refreshed once a day, and once more when
-# a pinned version is not in them. An unpacked group is reused while its pin
-# lines are unchanged.
+# never read or changed. Release files are taken past their Valid-Until
+# date (signatures are still checked): a pinned version is wanted whatever
+# the index's age, and testing suites on mirror snapshots expire. Lists are
+# refreshed once a day, and once more when a pinned version is not in them.
+# An unpacked group is reused while its pin lines are unchanged.
 #
 # Exit status: 0 ready, 3 the packages cannot be had (no mirror, a pinned
 # version gone from it), 2 usage, 1 anything else.
@@ -33,7 +35,8 @@ usage() { sed -n 's/^#   //p' "$0" | sed -n '1,4p' >&2; exit 2; }
 aptopts() {
   echo "-o Dir::Etc::SourceList=$D/sources.list -o Dir::Etc::SourceParts=/dev/null" \
     "-o Dir::State::Lists=$D/lists -o Dir::Cache=$D/cache -o Dir::State::status=$D/status" \
-    "-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o Debug::NoLocking=1"
+    "-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o Debug::NoLocking=1" \
+    "-o Acquire::Check-Valid-Until=false"
 }
 
 # sources: every suite of $SUITES from the machine's archive and security
@@ -73,7 +76,8 @@ pins() {
 }
 
 # debname PACKAGE VERSION ARCH: the file apt-get download writes.
-debname() { printf '%s_%s_%s.deb' "$1" "$(printf '%s' "$2" | sed 's/:/%3a/g; s/^[0-9]*%3a//')" "$3"; }
+# apt-get download keeps the epoch, its colon quoted.
+debname() { printf '%s_%s_%s.deb' "$1" "$(printf '%s' "$2" | sed 's/:/%3a/g')" "$3"; }
 
 # download GROUP: every pinned package of GROUP into the cache; prints paths.
 download() {

@@ -13,7 +13,7 @@ pkgs_arm64="gcc-aarch64-linux-gnu musl-dev:arm64"
 pkgs_sim="libfuse3-dev fuse3"
 pkgs_proto="protobuf-compiler libprotobuf-dev"
 pkgs_peers="containerd runc crun podman docker.io skopeo busybox-static"
-pkgs_kernel="qemu-system-arm cpio busybox-static gcc-aarch64-linux-gnu musl-dev:arm64"
+pkgs_kernel="qemu-system-arm cpio busybox-static gcc-aarch64-linux-gnu musl-dev:arm64 mmdebstrap"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="valgrind strace"
 # release: the man page linter and the Debian package checker (make check

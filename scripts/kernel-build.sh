@@ -1,20 +1,27 @@
 #!/bin/sh
 # kernel-build.sh - build what the kernel test tier boots (after kernel-fetch.sh).
 #
-#   scripts/kernel-build.sh
+#   scripts/kernel-build.sh common       what every kernel's guest shares
+#   scripts/kernel-build.sh VERSION      the module for one kernel, and its initramfs
 #
-# 1. points the unpacked arm64 headers at their common tree (the one
-#    absolute `include` in their Makefile) and cross-builds tests/kernel/
-#    rprocsim.c out of tree in build/kernel/mod/;
-# 2. `make ARCH=arm64` in the repository root for build/arm64/rprocbox; when
+# common:
+# 1. `make ARCH=arm64` in the repository root for build/arm64/rprocbox; when
 #    that fails the tier still runs, and the failure is one SKIP line;
-# 3. builds firmware fixtures with build/mkelf, and mkelf for arm64;
-# 4. packs build/kernel/initramfs.cpio.gz: busybox, the module, fixtures in
+# 2. builds firmware fixtures with build/mkelf, and mkelf for arm64;
+# 3. packs build/kernel/initramfs.cpio.gz: busybox, fixtures in
 #    /lib/firmware/rprocsim/, rprocbox and its applet links and mkelf in
 #    /usr/bin, the tests in /tests as in the repository (tests/testing.sh,
 #    tests/sysfs-conformance.sh, tests/kernel/...), scripts/rproc-boot.init
 #    and config/rproc.json (when present) as /scripts and /config, empty
 #    /etc, /run and /var, tests/kernel/init as /init.
+# VERSION:
+#    cross-builds tests/kernel/rprocsim.c out of tree in build/kernel/VERSION/
+#    mod/ with the compiler the kernel's headers ask for (fetch.env's KCC):
+#    the host's when scripts/pins has no toolchain root for it, else inside
+#    the private root of the suite whose SUITE/kbuild group pins
+#    KCC-aarch64-linux-gnu (its glibc runs the headers' kbuild tools); then
+#    build/kernel/VERSION/initramfs.cpio.gz is the common archive followed by
+#    one holding the module (the kernel unpacks concatenated archives).
 #
 # Prints result lines (SKIP for a missing rprocbox) on stdout, progress on
 # stderr; exits non-zero when something the tier cannot do without failed.
@@ -25,34 +32,65 @@ K=build/kernel
 unset DEB_BUILD_ARCH DEB_HOST_ARCH DEB_HOST_GNU_TYPE DEB_BUILD_GNU_TYPE
 note() { printf 'kernel-build: %s\n' "$*" >&2; }
 die() { note "$*"; exit 1; }
-
-[ -s "$K/fetch.env" ] || die "no $K/fetch.env: run scripts/kernel-fetch.sh first"
-# shellcheck disable=SC1090
-. "./$K/fetch.env"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-# --- 1. the module ---------------------------------------------------------
-# The arm64 headers include the common ones by an absolute /usr/src path;
-# make -C runs in the headers directory, so a relative include works anywhere.
-sed -i 's|^include .*/\(linux-headers-[^/]*-common/Makefile\)$|include ../\1|' "$KHEADERS/Makefile" ||
-  die "cannot fix $KHEADERS/Makefile"
-mkdir -p "$K/mod" || exit 1
-for f in tests/kernel/rprocsim.c tests/kernel/Kbuild; do
-  cmp -s "$f" "$K/mod/${f##*/}" || cp "$f" "$K/mod/" || exit 1
-done
-if ! make -C "$KHEADERS" M="$TOP/$K/mod" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-     modules >"$K/module.log" 2>&1; then
-  sed 's/^/module.log| /' "$K/module.log" >&2
-  die "module build failed"
-fi
-# Warnings are errors for our own source.
-if grep -qE 'warning:|error:' "$K/module.log"; then
-  grep -E 'warning:|error:' "$K/module.log" | sed 's/^/module.log| /' >&2
-  die "module build has warnings"
-fi
-aarch64-linux-gnu-strip --strip-debug -o "$K/rprocsim.ko" "$K/mod/rprocsim.ko" || die "strip failed"
+# toolchain_root CC: the SUITE/kbuild group of scripts/pins with CC's
+# aarch64 cross compiler, or nothing (the host's compiler).
+toolchain_root() {
+  awk -v p="$1-aarch64-linux-gnu" '$1 ~ /\/kbuild$/ && $3 == p { print $1; exit }' scripts/pins
+}
 
-# --- 2. rprocbox for arm64 ----------------------------------------------------
+# module VERSION: rprocsim.ko for that kernel, stripped, in build/kernel/VERSION/.
+module() {
+  M=$K/$1/mod
+  mkdir -p "$M" || exit 1
+  for f in tests/kernel/rprocsim.c tests/kernel/Kbuild; do
+    cmp -s "$f" "$M/${f##*/}" || cp "$f" "$M/" || exit 1
+  done
+  set -- make -C "$TOP/$KHEADERS" M="$TOP/$M" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules
+  root=$(toolchain_root "$KCC")
+  if [ -n "$root" ]; then
+    set -- scripts/suite-root.sh run "$root" -- env -u DEB_BUILD_ARCH -u DEB_HOST_ARCH "$@"
+  elif ! command -v "aarch64-linux-gnu-$KCC" >/dev/null; then
+    die "no aarch64-linux-gnu-$KCC and no toolchain root for it in scripts/pins"
+  fi
+  if ! "$@" >"$K/$KVER/module.log" 2>&1; then
+    sed 's/^/module.log| /' "$K/$KVER/module.log" >&2
+    die "module build for $KVER failed"
+  fi
+  # Warnings are errors for our own source.
+  if grep -qE 'warning:|error:' "$K/$KVER/module.log"; then
+    grep -E 'warning:|error:' "$K/$KVER/module.log" | sed 's/^/module.log| /' >&2
+    die "module build for $KVER has warnings"
+  fi
+  aarch64-linux-gnu-strip --strip-debug -o "$K/$KVER/rprocsim.ko" "$M/rprocsim.ko" || die "strip failed"
+}
+
+# initramfs VERSION: the common archive, then the module's.
+initramfs() {
+  S=$K/$1/initramfs
+  rm -rf "$S" && mkdir -p "$S/lib/modules" && cp "$K/$1/rprocsim.ko" "$S/lib/modules/" ||
+    die "cannot stage the module"
+  { cat "$K/initramfs.cpio.gz" &&
+    (cd "$S" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1); } \
+    > "$K/$1/initramfs.cpio.gz.tmp" && mv "$K/$1/initramfs.cpio.gz.tmp" "$K/$1/initramfs.cpio.gz" ||
+    die "cannot pack the initramfs of $1"
+}
+
+[ $# = 1 ] || { echo "usage: kernel-build.sh common | VERSION" >&2; exit 2; }
+if [ "$1" != common ]; then
+  [ -s "$K/$1/fetch.env" ] || die "no $K/$1/fetch.env: run scripts/kernel-fetch.sh $1 first"
+  [ -s "$K/initramfs.cpio.gz" ] || die "no $K/initramfs.cpio.gz: run scripts/kernel-build.sh common first"
+  # shellcheck disable=SC1090
+  . "./$K/$1/fetch.env"
+  module "$1"
+  initramfs "$1"
+  exit 0
+fi
+# Exit status 3 (cannot be had) passes through: the tier skips.
+BUSYBOX=$(scripts/debian-get.sh fetch guest-busybox)/bin/busybox || exit
+
+# --- 1. rprocbox for arm64 ----------------------------------------------------
 rprocbox=
 if make -s -j"$JOBS" ARCH=arm64 >"$K/rprocbox.log" 2>&1 && [ -x build/arm64/rprocbox ]; then
   rprocbox=build/arm64/rprocbox
@@ -63,7 +101,7 @@ else
   echo "SKIP: kernel: rprocbox arm64 build ($missing)"
 fi
 
-# --- 3. firmware fixtures -----------------------------------------------------
+# --- 2. firmware fixtures -----------------------------------------------------
 make -s build/mkelf >"$K/mkelf.log" 2>&1 || { sed 's/^/mkelf.log| /' "$K/mkelf.log" >&2; die "build/mkelf failed"; }
 
 # mkelf for the guest too, for tests that make their own firmware there.
@@ -73,13 +111,13 @@ if [ ! -x "$K/mkelf-arm64" ] || [ -n "$(find tests/fixtures/mkelf.c -newer "$K/m
     { sed 's/^/mkelf.log| /' "$K/mkelf.log" >&2; die "arm64 mkelf failed"; }
 fi
 
-# --- 4. initramfs ---------------------------------------------------------------
+# --- 3. initramfs ---------------------------------------------------------------
 S=$K/initramfs
-rm -rf "$S" && mkdir -p "$S/bin" "$S/lib/modules" "$S/lib/firmware/rprocsim" "$S/usr/bin" \
+rm -rf "$S" && mkdir -p "$S/bin" "$S/lib/firmware/rprocsim" "$S/usr/bin" \
   "$S/tests/kernel/guest" "$S/etc" "$S/run" "$S/var" || exit 1
 cp "$BUSYBOX" "$S/bin/busybox" && ln -s busybox "$S/bin/sh" &&
 cp tests/kernel/init "$S/init" && chmod 755 "$S/init" &&
-cp "$K/rprocsim.ko" "$S/lib/modules/" && cp "$K/mkelf-arm64" "$S/usr/bin/mkelf" ||
+cp "$K/mkelf-arm64" "$S/usr/bin/mkelf" ||
   die "cannot stage the initramfs"
 
 F=$S/lib/firmware/rprocsim
@@ -87,7 +125,7 @@ build/mkelf "$F/trace.elf" && build/mkelf --no-rsc "$F/norsc.elf" || die "mkelf 
 cp "$F/trace.elf" "$F/corrupt.elf" && printf 'XELF' | dd of="$F/corrupt.elf" conv=notrunc 2>/dev/null &&
 head -c 100 "$F/trace.elf" > "$F/short.elf" || die "cannot make the corrupt fixtures"
 
-cp tests/kernel/run-guest.sh tests/kernel/lib.sh "$S/tests/kernel/" &&
+cp tests/kernel/run-guest.sh tests/kernel/lib.sh tests/kernel/kernels.sh "$S/tests/kernel/" &&
 cp tests/testing.sh "$S/tests/" || die "cannot stage the tests"
 for f in tests/kernel/guest/*.sh; do
   [ -f "$f" ] && { cp "$f" "$S/tests/kernel/guest/" || exit 1; }

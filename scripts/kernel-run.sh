@@ -1,30 +1,36 @@
 #!/bin/sh
-# kernel-run.sh - boot the kernel test tier's initramfs in qemu and report.
+# kernel-run.sh - boot one kernel of the kernel test tier in qemu and report.
 #
-#   scripts/kernel-run.sh [TIMEOUT_SECONDS]     (default 90)
+#   scripts/kernel-run.sh VERSION [TIMEOUT_SECONDS]     (default 90)
 #
-# Boots Debian's arm64 kernel (build/kernel/fetch.env) with
-# build/kernel/initramfs.cpio.gz under qemu-system-aarch64 (software
-# emulation; -nic none: no network, and no need for the NIC boot ROM), keeps the console in build/kernel/console.log and prints the
-# guest's PASS/FAIL/SKIP lines. qemu's exit status says nothing about the
-# guest: without the guest's end marker (hang, panic, timeout) the run is one
-# FAIL line, and the console tail goes to stderr.
+# Boots the arm64 kernel VERSION (build/kernel/VERSION/fetch.env) with its
+# build/kernel/VERSION/initramfs.cpio.gz under qemu-system-aarch64 (software
+# emulation; -nic none: no network, and no need for the NIC boot ROM),
+# keeps the console in build/kernel/VERSION/console.log and prints the
+# guest's PASS/FAIL/SKIP lines, each naming the kernel: "PASS: kernel-VERSION:
+# WHAT" (a guest line "PASS: kernel: WHAT" loses its own "kernel:"). qemu's
+# exit status says nothing about the guest: without the guest's end marker
+# (hang, panic, timeout) the run is one FAIL line, and the console tail goes
+# to stderr.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
-K=build/kernel
-LIMIT=${1:-90}
+[ $# -ge 1 ] || { echo "usage: kernel-run.sh VERSION [TIMEOUT_SECONDS]" >&2; exit 2; }
+V=$1
+K=build/kernel/$V
+LIMIT=${2:-90}
 MARKER=KERNEL-TIER-DONE
-note() { printf 'kernel-run: %s\n' "$*" >&2; }
+note() { printf 'kernel-run: %s: %s\n' "$V" "$*" >&2; }
+named() { sed -E "s/^(PASS|FAIL|SKIP): (kernel: )?/\1: kernel-$V: /"; }
 
 [ -s "$K/fetch.env" ] && [ -s "$K/initramfs.cpio.gz" ] || {
-  echo "FAIL: kernel: boot (no kernel or initramfs: run scripts/kernel-fetch.sh and kernel-build.sh)"
+  echo "FAIL: kernel-$V: boot (no kernel or initramfs: run scripts/kernel-fetch.sh and kernel-build.sh)"
   exit 1
 }
 # shellcheck disable=SC1090
 . "./$K/fetch.env"
 command -v qemu-system-aarch64 >/dev/null 2>&1 || {
-  echo "FAIL: kernel: boot (qemu-system-aarch64 not installed: scripts/deps.sh kernel)"
+  echo "FAIL: kernel-$V: boot (qemu-system-aarch64 not installed: scripts/deps.sh kernel)"
   exit 1
 }
 
@@ -38,7 +44,7 @@ note "guest ran $(( $(date +%s) - start )) s (qemu status $rc)"
 tr -d '\r' < "$raw" > "$K/console.log"
 
 # Result lines up to the marker (the kernel log after it is for reading).
-sed -n "/^$MARKER\$/q;p" "$K/console.log" | grep -E '^(PASS|FAIL|SKIP): '
+sed -n "/^$MARKER\$/q;p" "$K/console.log" | grep -E '^(PASS|FAIL|SKIP): ' | named
 if ! grep -q "^$MARKER\$" "$K/console.log"; then
   last=$(sed -n 's/^== //p' "$K/console.log" | tail -n 1)
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
@@ -46,7 +52,7 @@ if ! grep -q "^$MARKER\$" "$K/console.log"; then
   else
     why="no end marker: guest stopped early (panic?)${last:+ in $last}, qemu status $rc"
   fi
-  echo "FAIL: kernel: guest run ($why; console in $K/console.log)"
+  echo "FAIL: kernel-$V: guest run ($why; console in $K/console.log)"
   tail -n 40 "$K/console.log" | sed 's/^/console| /' >&2
   exit 1
 fi

@@ -37,7 +37,10 @@ make_root() {
   rm -rf "$dir" && mkdir -p "$dir"
   set -- "deb $m $suite main"
   [ "$suite" = forky ] || set -- "$@" "deb $m $suite-updates main" "deb $s $suite-security main"
-  mmdebstrap --quiet --variant=apt --include="$inc" "$suite" "$dir" "$@" >&2 ||
+  # Pinned versions are wanted whatever the index's age (signatures are
+  # still checked): testing suites on mirror snapshots expire.
+  mmdebstrap --quiet --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
+    --include="$inc" "$suite" "$dir" "$@" >&2 ||
     { rm -rf "$dir"; note "mmdebstrap failed for $g"; exit 3; }
   cp "$OUT/$suite.pins.new" "$dir/.pins"
   echo "$dir"

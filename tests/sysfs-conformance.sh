@@ -1,14 +1,20 @@
 #!/bin/sh
-# sysfs-conformance.sh - how the Linux 6.1 remoteproc sysfs/debugfs interface
-# behaves, as assertions. The same script runs against the real kernel (busybox
-# initramfs, with the rprocsim kernel module) and against build/rprocsim.
+# sysfs-conformance.sh - how the Linux remoteproc sysfs/debugfs interface
+# behaves, as assertions. The same script runs against the real kernels of
+# the kernel tier (busybox initramfs, with the rprocsim kernel module) and
+# against build/rprocsim. Where the right answer differs between kernels,
+# tests/kernel/kernels.sh says which the running one gives (KERNEL_VERSION,
+# /proc/version, or the simulator's), and the check's name says so. Each
+# section begins with the processor offline and the controls at their
+# defaults, whatever the checks before it left: one failure never cascades.
 #
 #   [RPROC_ROOT=/] [CONF_DEV=remoteproc0] [CONF_GLOBAL=1] busybox sh sysfs-conformance.sh
 #   sh sysfs-conformance.sh --mkfw FILE [VARIANT]    (write a test firmware image)
 #
 # Needs root, debugfs at $RPROC_ROOT/sys/kernel/debug with the rprocsim test
 # controls (rprocsim/$CONF_DEV/{trace,fail_start,start_delay_ms,read_only}),
-# an offline $CONF_DEV, and a writable $RPROC_ROOT/lib/firmware. CONF_GLOBAL=0
+# an offline $CONF_DEV, a writable $RPROC_ROOT/lib/firmware, and
+# kernel/kernels.sh next to this script. CONF_GLOBAL=0
 # skips the checks that change system-wide state (firmware_class.path), for
 # runs in parallel with another one.
 #
@@ -63,10 +69,12 @@ elf_image() {
 }
 
 # VARIANT: good magic class endian nophdr badda filesz norsc small truncated
+# shdrcut (the file ends after the first of its four section headers)
 mkfw() {
   case ${2:-good} in
     small) echo hello > "$1" ;;
     truncated) elf_image good && printf "$E" | head -c 300 > "$1" ;;
+    shdrcut) elf_image good && printf "$E" | head -c 464 > "$1" ;;
     *) elf_image "${2:-good}" && printf "$E" > "$1" ;;
   esac
 }
@@ -114,6 +122,9 @@ wr() { _m=$( (echo "$2" > "$1") 2>&1) && echo OK || errname "$_m"; }
 # wrn FILE TEXT: the same without the newline.
 wrn() { _m=$( (echo -n "$2" > "$1") 2>&1) && echo OK || errname "$_m"; }
 
+# shellcheck source=tests/kernel/kernels.sh
+. "$(dirname "$0")/kernel/kernels.sh"
+
 # ---- where things are ----
 : "${RPROC_ROOT:=/}"
 : "${CONF_DEV:=remoteproc0}"
@@ -136,6 +147,11 @@ check() {   # check WHAT GOT WANT
     failed=$((failed + 1))
   fi
 }
+# versioned RULE GOT WHAT WANT WHAT_OTHERWISE WANT_OTHERWISE: one check whose
+# right answer depends on the kernel (RULE from tests/kernel/kernels.sh).
+versioned() {
+  if "$1"; then check "$3" "$2" "$4"; else check "$5" "$2" "$6"; fi
+}
 st() { cat "$SYS/state" 2>/dev/null || echo unreadable; }
 exists() { [ -e "$1" ] && echo yes || echo no; }
 # wait_state WANT: polls (up to 2 s) until the state is WANT; prints the last state.
@@ -154,13 +170,15 @@ mkdir -p "$FW/updates" "$FW/$P/sub" "$FW/$P-custom" "$FW/$P-work" || {
 orig_fw=$(cat "$SYS/firmware")
 orig_path=$(cat "$FWPARAM")
 
+# quiet_reset: offline, controls and attributes at their defaults. A
+# crashed processor the kernel will not stop is recovered, then stopped.
 quiet_reset() {
   wr "$CTL/read_only" 0 >/dev/null
   wr "$CTL/fail_start" 0 >/dev/null
   wr "$CTL/start_delay_ms" 0 >/dev/null
   _i=0
   while [ "$(st)" != offline ] && [ "$_i" -lt 20 ]; do
-    wr "$SYS/state" stop >/dev/null
+    [ "$(wr "$SYS/state" stop)" = EINVAL ] && [ "$(st)" = crashed ] && wr "$SYS/recovery" recover >/dev/null
     _i=$((_i + 1))
   done
   wr "$SYS/recovery" enabled >/dev/null
@@ -200,6 +218,7 @@ check "recovery accepts enabled" "$(wr "$SYS/recovery" enabled)/$(cat "$SYS/reco
 check "recover on an offline processor is a no-op" "$(wr "$SYS/recovery" recover)/$(st)" OK/offline
 
 # ---- state words and firmware names ----
+quiet_reset
 check "unknown state word: EINVAL" "$(wr "$SYS/state" bogus)" EINVAL
 check "stop while offline: EINVAL" "$(wr "$SYS/state" stop)" EINVAL
 check "detach of a processor not attached: EINVAL" "$(wr "$SYS/state" detach)" EINVAL
@@ -209,6 +228,7 @@ check "firmware unchanged after the empty name" "$(cat "$SYS/firmware")" "$P-goo
 check "no trace0 while offline" "$(exists "$DBG/trace0")" no
 
 # ---- reference-counted start/stop ----
+quiet_reset
 check "start: OK" "$(wr "$SYS/state" start)" OK
 check "start: running" "$(st)" running
 check "firmware change while running: EBUSY" "$(wr "$SYS/firmware" "$P-good.elf")" EBUSY
@@ -218,6 +238,7 @@ check "second stop: offline" "$(wr "$SYS/state" stop)/$(st)" OK/offline
 check "third stop: EINVAL" "$(wr "$SYS/state" stop)" EINVAL
 
 # ---- trace0 ----
+quiet_reset
 wr "$SYS/state" start >/dev/null
 check "trace0 present while running" "$(exists "$DBG/trace0")" yes
 check "trace0 empty after boot" "$(cat "$DBG/trace0")" ""
@@ -234,6 +255,7 @@ check "trace buffer empty again after a restart" "$(cat "$DBG/trace0")" ""
 wr "$SYS/state" stop >/dev/null
 
 # ---- firmware lookup ----
+quiet_reset
 wr "$SYS/firmware" "$P/sub/fw.elf" >/dev/null
 check "firmware name with a subdirectory starts" "$(wr "$SYS/state" start)/$(st)" OK/running
 check "firmware reads the subdirectory name" "$(cat "$SYS/firmware")" "$P/sub/fw.elf"
@@ -260,12 +282,16 @@ if [ "$CONF_GLOBAL" != 0 ]; then
   wr "$FWPARAM" "$KFW/$P-custom" >/dev/null
   check "firmware_class.path keeps a written newline (reads back two)" \
     "$(($(wc -c < "$FWPARAM")))" "$((${#KFW} + ${#P} + 10))"
-  check "firmware_class.path with a newline is unusable: start falls through" \
-    "$(wr "$SYS/state" start)" EINVAL
+  # The directory holds good firmware, updates/ a broken one of the same name.
+  versioned kernel_cuts_fw_path "$(wr "$SYS/state" start)/$(st)" \
+    "firmware_class.path with a newline is cut there (6.12 on): start OK from it" OK/running \
+    "firmware_class.path with a newline is unusable (6.1): start falls through to updates/" EINVAL/offline
+  quiet_reset
   check "firmware_class.path restored" "$(set_path "$orig_path")/$(cat "$FWPARAM")" "OK/$orig_path"
 fi
 
 # ---- firmware the ELF loader refuses ----
+quiet_reset
 for v in small magic class endian nophdr truncated filesz badda; do
   case $v in
     small) what="image too small" ;;       magic) what="bad magic" ;;
@@ -276,10 +302,19 @@ for v in small magic class endian nophdr truncated filesz badda; do
   mkfw "$FW/$P-bad-$v.elf" "$v"
   wr "$SYS/firmware" "$P-bad-$v.elf" >/dev/null
   check "bad firmware ($what): start EINVAL, offline" "$(wr "$SYS/state" start)/$(st)" EINVAL/offline
+  [ "$v" = badda ] && check "no trace0 left by a failed boot" "$(exists "$DBG/trace0")" no
+  quiet_reset
 done
-check "no trace0 left by a failed boot" "$(exists "$DBG/trace0")" no
+# Only the first section header inside the file: 6.12.117 checks them all.
+mkfw "$FW/$P-shdrcut.elf" shdrcut
+wr "$SYS/firmware" "$P-shdrcut.elf" >/dev/null
+versioned kernel_checks_all_shdrs "$(wr "$SYS/state" start)/$(st)" \
+  "section headers 2-4 past the end: start EINVAL, offline (6.12.117 checks every one)" EINVAL/offline \
+  "section headers 2-4 past the end: start OK, running (6.1 and 7.2 check the first only)" OK/running
+quiet_reset
 
 # ---- firmware without a .resource_table ----
+quiet_reset
 # The core's default parse_fw refuses it, but drivers for real boards
 # (imx_rproc, stm32_rproc) and the simulated driver boot it without a trace.
 mkfw "$FW/$P-norsc.elf" norsc
@@ -290,6 +325,7 @@ check "no .resource_table: trace control has nothing to write to" "$(wr "$CTL/tr
 check "no .resource_table: stop, offline" "$(wr "$SYS/state" stop)/$(st)" OK/offline
 
 # ---- a failing driver start ----
+quiet_reset
 wr "$SYS/firmware" "$P-good.elf" >/dev/null
 check "fail_start control accepts an errno" "$(wr "$CTL/fail_start" 5)" OK
 check "injected start failure: EIO, offline" "$(wr "$SYS/state" start)/$(st)" EIO/offline
@@ -299,6 +335,7 @@ check "start works again once fail_start is 0" "$(wr "$SYS/state" start)/$(st)" 
 wr "$SYS/state" stop >/dev/null
 
 # ---- sysfs_read_only ----
+quiet_reset
 check "read_only control accepts 1" "$(wr "$CTL/read_only" 1)" OK
 check "read_only: state write EACCES" "$(wr "$SYS/state" start)" EACCES
 check "read_only: firmware write EACCES" "$(wr "$SYS/firmware" "$P-good.elf")" EACCES
@@ -310,6 +347,7 @@ check "writable again once read_only is 0" "$(wr "$SYS/state" start)/$(st)" OK/r
 wr "$SYS/state" stop >/dev/null
 
 # ---- crash with recovery enabled ----
+quiet_reset
 wr "$SYS/state" start >/dev/null
 wr "$CTL/trace" conf-before-crash >/dev/null
 check "crash accepts a number" "$(wr "$DBG/crash" 2)" OK
@@ -330,6 +368,7 @@ wr "$SYS/state" stop >/dev/null
 check "crash of an offline processor is ignored" "$(wr "$DBG/crash" 2)/$(sleep 0.2; st)" OK/offline
 
 # ---- crash with recovery disabled ----
+quiet_reset
 wr "$SYS/recovery" disabled >/dev/null
 wr "$SYS/state" start >/dev/null
 wr "$DBG/crash" 1 >/dev/null
@@ -339,9 +378,26 @@ check "firmware change while crashed: EBUSY" "$(wr "$SYS/firmware" "$P-good.elf"
 check "coredump change while crashed: EBUSY" "$(wr "$SYS/coredump" enabled)" EBUSY
 check "trace0 present while crashed" "$(exists "$DBG/trace0")" yes
 check "start while crashed: OK, still crashed (reference counted)" "$(wr "$SYS/state" start)/$(st)" OK/crashed
-check "stop with a reference left: still crashed" "$(wr "$SYS/state" stop)/$(st)" OK/crashed
-check "last stop of a crashed processor: offline" "$(wr "$SYS/state" stop)/$(st)" OK/offline
-check "trace0 gone after stopping the crashed processor" "$(exists "$DBG/trace0")" no
+if kernel_refuses_crashed_stop; then
+  check "stop while crashed: EINVAL, still crashed (6.1 before 6.1.192)" "$(wr "$SYS/state" stop)/$(st)" EINVAL/crashed
+  check "recover then stop with a reference left: still running" \
+    "$(wr "$SYS/recovery" recover)/$(wr "$SYS/state" stop)/$(st)" OK/OK/running
+  check "last stop after the recovery: offline" "$(wr "$SYS/state" stop)/$(st)" OK/offline
+else
+  check "stop while crashed with a reference left: still crashed" "$(wr "$SYS/state" stop)/$(st)" OK/crashed
+  check "recover then the last stop: offline" \
+    "$(wr "$SYS/recovery" recover)/$(wr "$SYS/state" stop)/$(st)" OK/OK/offline
+  check "last stop leaves it offline" "$(wr "$SYS/state" stop)/$(st)" EINVAL/offline
+fi
+check "trace0 gone after the last stop" "$(exists "$DBG/trace0")" no
+wr "$SYS/state" start >/dev/null
+wr "$DBG/crash" 1 >/dev/null
+wait_state crashed >/dev/null
+versioned kernel_refuses_crashed_stop "$(wr "$SYS/state" stop)/$(st)" \
+  "a lone stop while crashed: EINVAL, still crashed (6.1 before 6.1.192)" EINVAL/crashed \
+  "a lone stop while crashed: offline" OK/offline
+quiet_reset
+wr "$SYS/recovery" disabled >/dev/null
 wr "$SYS/state" start >/dev/null
 wr "$DBG/crash" 0 >/dev/null
 wait_state crashed >/dev/null
@@ -354,6 +410,7 @@ check "recovery reads enabled" "$(cat "$SYS/recovery")" enabled
 wr "$SYS/state" stop >/dev/null
 
 # ---- a slow start ----
+quiet_reset
 wr "$CTL/start_delay_ms" 500 >/dev/null
 (r=$(wr "$SYS/state" start); echo "$r" > "$FW/$P-work/start") &
 slow=$!
@@ -367,6 +424,7 @@ wr "$CTL/start_delay_ms" 0 >/dev/null
 wr "$SYS/state" stop >/dev/null
 
 # ---- a full trace buffer ----
+quiet_reset
 # The test module keeps the buffer a NUL-terminated string: a 4096-byte
 # trace region holds 4095 bytes of text; what does not fit is a short write,
 # then ENOSPC.
@@ -377,6 +435,7 @@ check "full trace buffer: ENOSPC for a single byte" "$(wrn "$CTL/trace" y)" ENOS
 wr "$SYS/state" stop >/dev/null
 
 # ---- a crash recovery whose start is slow ----
+quiet_reset
 # The recovery stops the processor (the driver's stop op runs and clears
 # device memory, trace buffer included), keeps its resources (trace0 stays)
 # and starts the firmware again holding the processor's lock: meanwhile the

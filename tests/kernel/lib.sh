@@ -27,8 +27,9 @@
 #                                lines joined with | (trailing empty lines
 #                                dropped; CMD must not leave a daemon holding
 #                                its output)
-#   reset_dev DEV                DEV back to offline, test controls and
-#                                recovery at their defaults
+#   reset_dev DEV                DEV back to offline (a crashed one the kernel
+#                                will not stop through a recovery), test
+#                                controls and recovery at their defaults
 #   need_both                    skip the script unless remoteproc0/1, the
 #                                trace.elf fixture and rproc are there
 #
@@ -39,6 +40,10 @@
 #
 # Paths: $CLASS/remoteprocN (sysfs), $DBG/remoteprocN (kernel debugfs),
 # $SIM/remoteprocN (test controls), $FW (firmware directory).
+
+# Which kernel gives which answer: tests/kernel/kernels.sh.
+# shellcheck source=tests/kernel/kernels.sh
+. "$TOP/tests/kernel/kernels.sh"
 
 # shellcheck disable=SC2034
 ROOT=${RPROC_ROOT:-/}
@@ -206,7 +211,9 @@ reset_dev() {
   put "$DBG/$1/recovery" enabled >/dev/null
   _rd_n=0
   while [ "$(get "$CLASS/$1/state")" != offline ] && [ $_rd_n -lt 4 ]; do
-    put "$CLASS/$1/state" stop >/dev/null
+    # A crashed processor the kernel will not stop is recovered first.
+    [ "$(put "$CLASS/$1/state" stop)" = EINVAL ] && [ "$(get "$CLASS/$1/state")" = crashed ] &&
+      put "$DBG/$1/recovery" recover >/dev/null
     _rd_n=$((_rd_n + 1))
   done
 }

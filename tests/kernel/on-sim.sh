@@ -2,7 +2,10 @@
 # on-sim.sh - run the kernel tier's guest scripts on the host, against the
 # FUSE simulator (build/rprocsim) instead of the real kernel.
 #
-#   tests/kernel/on-sim.sh [SCRIPT...]     (default: every tests/kernel/guest/*.sh)
+#   [KERNEL_VERSION=X.Y.Z] tests/kernel/on-sim.sh [SCRIPT...]
+#                       (default: every tests/kernel/guest/*.sh; the simulator
+#                       imitates KERNEL_VERSION where kernels differ, else the
+#                       newest pinned one: tests/kernel/kernels.sh)
 #
 # The same scripts, the same fixtures: where the simulator and the kernel
 # answer differently, one of the two runs has FAIL lines, and the simulator

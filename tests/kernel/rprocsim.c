@@ -47,6 +47,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 
 #define SIM_MEM_SIZE	(256 * 1024)
 #define SIM_MAX		16
@@ -55,7 +56,7 @@
 
 /*
  * The core's ELF helpers are exported but declared in a header private to
- * drivers/remoteproc; these are their 6.1 signatures.
+ * drivers/remoteproc; these are their signatures (the same from 6.1 to 7.2).
  */
 int rproc_elf_sanity_check(struct rproc *rproc, const struct firmware *fw);
 u64 rproc_elf_get_boot_addr(struct rproc *rproc, const struct firmware *fw);
@@ -227,7 +228,10 @@ static const struct file_operations sim_trace_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = sim_trace_write,
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+	/* 6.12 removed no_llseek: a file without llseek is not seekable. */
 	.llseek = no_llseek,
+#endif
 };
 
 static int sim_fail_get(void *data, u64 *val)
@@ -272,10 +276,17 @@ static int sim_ro_get(void *data, u64 *val)
  * included: kernfs refuses to open a file without write bits for writing).
  * So after changing the flag the group is re-evaluated.
  */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
+/* 7.2's class and sysfs_update_groups() take constant group pointers. */
+typedef const struct attribute_group *const *sim_groups;
+#else
+typedef const struct attribute_group **sim_groups;
+#endif
+
 static int sim_ro_set(void *data, u64 val)
 {
 	struct rproc *rproc = ((struct sim *)data)->rproc;
-	const struct attribute_group **groups = rproc->dev.class->dev_groups;
+	sim_groups groups = rproc->dev.class->dev_groups;
 
 	if (val > 1)
 		return -EINVAL;

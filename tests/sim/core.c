@@ -24,6 +24,14 @@
 
 struct sim_global g = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
+static unsigned kernel(void) { return g.kernel ? g.kernel : SIM_KERNEL_NEWEST; }
+bool sim_kernel_cuts_fw_path(void) { return kernel() >= SIM_KERNEL(6, 12, 0); }
+bool sim_kernel_checks_all_shdrs(void)
+{
+  return kernel() >= SIM_KERNEL(6, 12, 117) && kernel() < SIM_KERNEL(6, 13, 0);
+}
+bool sim_kernel_refuses_crashed_stop(void) { return kernel() < SIM_KERNEL(6, 1, 192); }
+
 static void lock(void) { pthread_mutex_lock(&g.mu); }
 static void unlock(void) { pthread_mutex_unlock(&g.mu); }
 
@@ -108,6 +116,9 @@ int sim_request_firmware(const char *name, struct sim_fw *fw)
   lock();
   memcpy(custom, g.fw_path, sizeof(custom));
   unlock();
+  // 6.1 looks in the directory named by the whole value, newline included.
+  if (sim_kernel_cuts_fw_path())
+    custom[strcspn(custom, "\n")] = '\0';
   snprintf(upd_rel, sizeof(upd_rel), "/lib/firmware/updates/%s", g.uts_release);
   snprintf(rel, sizeof(rel), "/lib/firmware/%s", g.uts_release);
   const char *dirs[] = {custom, upd_rel, "/lib/firmware/updates", rel, "/lib/firmware"};
@@ -250,14 +261,15 @@ int sim_boot(struct sim_proc *p)
   return rc;
 }
 
-// rproc_shutdown(): allowed from running and (6.1.y) crashed; the processor
-// only stops when the last reference goes.
+// rproc_shutdown(): allowed from running, attached and (from 6.1.192)
+// crashed; the processor only stops when the last reference goes.
 int sim_shutdown(struct sim_proc *p)
 {
   pthread_mutex_lock(&p->op);
   lock();
   int rc = 0;
-  if (p->state != ST_RUNNING && p->state != ST_ATTACHED && p->state != ST_CRASHED)
+  bool crashed_ok = !sim_kernel_refuses_crashed_stop();
+  if (p->state != ST_RUNNING && p->state != ST_ATTACHED && !(p->state == ST_CRASHED && crashed_ok))
     rc = -EINVAL;
   else if (p->power > 1)
     p->power--;

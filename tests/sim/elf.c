@@ -63,6 +63,10 @@ int sim_elf_sanity_check(const struct sim_fw *fw)
   // Same u64 arithmetic as the kernel, wrap-around included.
   if ((uint64_t)fw->size < e_shoff(fw) + shdr_size(fw))
     return -EINVAL;
+  if (sim_kernel_checks_all_shdrs() &&
+      (!in_file(fw, e_shoff(fw), (uint64_t)e_shnum(fw) * shdr_size(fw)) ||
+       !in_file(fw, e_shoff(fw) + (uint64_t)e_shstrndx(fw) * shdr_size(fw), shdr_size(fw))))
+    return -EINVAL;
   if (e_phnum(fw) == 0 || e_phoff(fw) > fw->size)
     return -EINVAL;
   return 0;

@@ -1,9 +1,13 @@
 // rprocsim.c - a FUSE file system that behaves like the remoteproc parts of
-// a Linux 6.1 /sys, for tests that cannot boot a kernel.
+// a Linux /sys, for tests that cannot boot a kernel.
 //
 //   rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]
 //            [--start-delay-ms N] [--attached NAME]... [--tty NAME=MAJ:MIN]...
-//            [--exit-with-parent] NAME...
+//            [--kernel X.Y.Z] [--exit-with-parent] NAME...
+//
+// --kernel names the kernel whose answers it gives where the kernels the
+// kernel tier boots differ (sim_kernel_* in sim.h); the default is the
+// newest of them, 7.2.12.
 //
 // Mounted at DIR/sys, processor N being the Nth NAME:
 //   class/remoteproc/remoteprocN -> ../../devices/platform/rprocsim.N/remoteproc/remoteprocN
@@ -55,11 +59,12 @@
 static const char usage[] =
     "usage: rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]\n"
     "                [--start-delay-ms N] [--attached NAME]... [--tty NAME=MAJ:MIN]...\n"
-    "                [--exit-with-parent] NAME...\n"
-    "  Serves a Linux 6.1 remoteproc sysfs/debugfs tree for processors NAME...\n"
+    "                [--kernel X.Y.Z] [--exit-with-parent] NAME...\n"
+    "  Serves a Linux remoteproc sysfs/debugfs tree for processors NAME...\n"
     "  at DIR/sys until SIGTERM/SIGINT/SIGHUP, unmount, or (--exit-with-parent)\n"
     "  the death of the parent process. --compatible entries are separated by\n"
-    "  white space or given by repeating the option.\n";
+    "  white space or given by repeating the option. --kernel: the kernel whose\n"
+    "  behaviour it imitates where kernels differ (default 7.2.12).\n";
 
 // ---- the directory tree ----
 
@@ -508,6 +513,16 @@ static unsigned parse_delay(const char *v)
   return n;
 }
 
+// X.Y.Z as SIM_KERNEL(X, Y, Z).
+static unsigned parse_kernel(const char *v)
+{
+  unsigned x, y, z;
+  char end;
+  if (sscanf(v, "%3u.%3u.%3u%c", &x, &y, &z, &end) != 3 || y > 999 || z > 999)
+    die_usage("--kernel: not a kernel version X.Y.Z: %s", v);
+  return SIM_KERNEL(x, y, z);
+}
+
 // Takes "--opt VALUE" or "--opt=VALUE"; returns the value or NULL.
 static const char *opt_value(const char *opt, int argc, char **argv, int *i)
 {
@@ -555,6 +570,7 @@ static bool parse_opt(struct args *a, int argc, char **argv, int *i)
   else if ((v = opt_value("--compatible", argc, argv, i))) add_compatible(v);
   else if ((v = opt_value("--fw-path", argc, argv, i))) a->fw_path = v;
   else if ((v = opt_value("--start-delay-ms", argc, argv, i))) a->delay_ms = parse_delay(v);
+  else if ((v = opt_value("--kernel", argc, argv, i))) g.kernel = parse_kernel(v);
   else if ((v = opt_value("--attached", argc, argv, i))) {
     if (a->nattached == SIM_MAX_PROCS) die_usage("too many --attached (at most 32): %s", v);
     a->attached[a->nattached++] = v;

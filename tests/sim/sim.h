@@ -1,4 +1,4 @@
-// sim.h - shared state of rprocsim, the FUSE model of the Linux 6.1
+// sim.h - shared state of rprocsim, the FUSE model of the Linux
 // remoteproc sysfs/debugfs interface (see rprocsim.c for the file tree).
 //
 // Locking mirrors the kernel: every processor has an `op` mutex playing
@@ -65,8 +65,13 @@ struct sim_proc {
   bool read_only;
 };
 
+// Kernel versions as one number, for --kernel.
+#define SIM_KERNEL(x, y, z) ((x) * 1000000u + (y) * 1000u + (z))
+#define SIM_KERNEL_NEWEST SIM_KERNEL(7, 2, 12)
+
 struct sim_global {
   pthread_mutex_t mu;
+  unsigned kernel;               // the kernel imitated (--kernel), 0: the newest
   volatile sig_atomic_t quitting;
   char root[4096];               // DIR: firmware paths are resolved inside it
   char uts_release[65];
@@ -85,6 +90,14 @@ struct sim_fw {
   uint8_t *data;
   size_t size;
 };
+
+// Where the kernels differ (tests/kernel/kernels.sh has the same rules):
+// firmware_class.path ends at its first newline from 6.12 on; 6.12.117's
+// rproc_elf_sanity_check wants every section header inside the file; 6.1
+// before 6.1.192 refuses to stop a crashed processor.
+bool sim_kernel_cuts_fw_path(void);
+bool sim_kernel_checks_all_shdrs(void);
+bool sim_kernel_refuses_crashed_stop(void);
 
 // core.c: the remoteproc core and the firmware loader.
 int sim_procs_init(void);

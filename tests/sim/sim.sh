@@ -1,6 +1,7 @@
 # sim.sh - run build/rprocsim for a test and poke it (POSIX sh, sourced).
 #
 #   sim_start [--model M] [--compatible C] [--fw-path P] [--start-delay-ms N] NAME...
+#       (with --kernel $KERNEL_VERSION when that is set)
 #       Mounts a simulated /sys at $RPROC_ROOT/sys (RPROC_ROOT is set and
 #       exported: $TESTDIR/root, or a fresh directory under $TESTDIR when that
 #       one is taken) with $RPROC_ROOT/lib/firmware ready, and arranges (with
@@ -90,7 +91,9 @@ sim_start() {
   RPROC_ROOT=$SIM_ROOT
   export RPROC_ROOT
   SIM_LOG=$SIM_ROOT.log
-  "$TOP/build/rprocsim" --root "$SIM_ROOT" --exit-with-parent "$@" > "$SIM_LOG" 2>&1 &
+  # KERNEL_VERSION picks the kernel it imitates (tests/kernel/kernels.sh reads it too).
+  "$TOP/build/rprocsim" --root "$SIM_ROOT" --exit-with-parent \
+    ${KERNEL_VERSION:+--kernel "$KERNEL_VERSION"} "$@" > "$SIM_LOG" 2>&1 &
   SIM_PID=$!
   if [ -z "${_sim_registered:-}" ] && command -v at_exit >/dev/null 2>&1; then
     at_exit sim_stop
