@@ -441,6 +441,7 @@ static int cmd_labels(int argc, char **argv)
   static char text[RP_LABELS_MAX];
   char dir[RP_PATH_MAX], path[RP_PATH_MAX];
   args(argc, argv, 0, 1);
+  if (!CFG_LABELS) die(RP_EXIT_FAIL, "node labels are not in this build (profile " CFG_PROFILE ")");
   if (!(a.set & A_WRITE)) {
     if (a.n) die_usage("%s: a directory goes with --write", a.op[0]);
     int n = rp_labels_render(text, sizeof(text), &err);

@@ -8,3 +8,5 @@
 #define CFG_RPROC 1
 
 #define CFG_JSON_LOG 0
+// No Kubernetes node labels: an initramfs has no node-feature-discovery.
+#define CFG_LABELS 0

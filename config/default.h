@@ -10,3 +10,4 @@
 #define CFG_RPROC 1     // applet rproc (board helper, boot-time launch)
 
 #define CFG_JSON_LOG 1  // --log-format json
+#define CFG_LABELS 1    // rproc labels: node-feature-discovery's feature file

@@ -392,6 +392,9 @@ static _Noreturn void first_child(struct job *j, int sync, int rep)
   struct rp_err e = {0};
   struct ends x = {.sync = sync};
   int death[2];
+  // Before forking: a child leaving the caller's directory itself could
+  // still be there, unscheduled, when create returns and the caller unmounts it.
+  leave_cwd();
   if (pipe(death)) _exit(1);
   if (!j->st.sandbox && !j->o->no_guardian) {
     pid_t g = fork();

@@ -100,5 +100,6 @@ int rp_labels_write(const char *dir, char *path, size_t cap, struct rp_err *e)
 void rp_labels_refresh(void)
 {
   char dir[RP_PATH_MAX], path[RP_PATH_MAX];
+  if (!CFG_LABELS) return;
   if (!rp_path(dir, sizeof(dir), RP_LABELS_DIR)) rp_labels_write(dir, path, sizeof(path), NULL);
 }

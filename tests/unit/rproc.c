@@ -169,7 +169,8 @@ static int find_names_only(void)
   check_str(p.name, "dsp");
   check(rp_rproc_lookup("dsp", &p, &e) == -ENOENT);
   check(rp_rproc_find("gpu", &p, &e) == -ENODEV);
-  check_str(e.msg, "remote processor gpu does not exist, available remote processors: m4, dsp, m0");
+  snprintf(path, sizeof(path), "remote processor gpu does not exist in %s/sys/class/remoteproc, available remote processors: m4, dsp, m0", root);
+  check_str(e.msg, path);
   return 0;
 }
 IN_CHILD(find_names_only)
