@@ -405,6 +405,7 @@ fi
 
 containerd_stop
 kill_ours
+peers_settle 5
 testing "nothing left behind (processes, mounts, sockets, host paths)" \
   'procs; peers_leftovers
    for p in PA PB PC PD PE; do eval "i=\$$p"; [ -n "$i" ] && [ -e "/run/containerd/s/$(hash_of "$i")" ] && echo "socket of $p"; done

@@ -25,6 +25,7 @@
 #                         of each daemon log goes to stderr first
 #   peers_leftovers       print what is left behind (processes, mounts,
 #                         cgroups, host paths); prints nothing when clean
+#   peers_settle SECONDS  wait up to SECONDS for peers_leftovers to be empty
 #
 # containerd 1.6 (own config: root, state, grpc + ttrpc address, debug log,
 # CRI and unusable snapshotters disabled, opt plugin under the temp root)
@@ -611,7 +612,8 @@ podman_start() {
   if [ -n "${PODMAN_SUITE_ROOT:-}" ]; then
     "$TOP/scripts/suite-root.sh" path "$PODMAN_SUITE_ROOT" >/dev/null 2>"$PEERS_TMP/suite.err" ||
       { _peers_fail "cannot make the $PODMAN_SUITE_ROOT root: $(tail -n 1 "$PEERS_TMP/suite.err")"; return 1; }
-    _pm_pre="$TOP/scripts/suite-root.sh run $PODMAN_SUITE_ROOT --bind $PEERS_TMP --bind $PEERS_DIR${TESTDIR:+ --bind $TESTDIR} --"
+    # (cgroup v1 is all this machine has: podman 5 warns about it on every call)
+    _pm_pre="$TOP/scripts/suite-root.sh run $PODMAN_SUITE_ROOT --bind $PEERS_TMP --bind $PEERS_DIR${TESTDIR:+ --bind $TESTDIR} -- env PODMAN_IGNORE_CGROUPSV1_WARNING=1"
     _peers_note /run/lock/netavark.lock /run/containers /run/containers/networks
   else
     _peers_need_cmd podman podman || return 1
@@ -792,6 +794,17 @@ peers_cleanup() {
   _peers_rm_tree "$PEERS_DIR"
   _peers_remove_cgroups
   _peers_remove_noted
+  return 0
+}
+
+# peers_settle SECONDS: up to SECONDS for what peers_leftovers lists to go
+# (a tool's last shim may still be removing its socket when the daemon is
+# stopped), removing the noted host paths again meanwhile.
+peers_settle() {
+  _sn=$(( $1 * 10 ))
+  while [ "$_sn" -gt 0 ] && [ -n "$(peers_leftovers)" ]; do
+    sleep 0.1; _peers_remove_noted; _sn=$((_sn - 1))
+  done
   return 0
 }
 
