@@ -140,6 +140,12 @@ int rp_boot_parse(const char *js, size_t len, const char *what, jsmntok_t *toks,
   return 0;
 }
 
+static int still_starting(const struct rp_rproc *p, int timeout_ms, struct rp_err *e)
+{
+  return rp_errf(e, ETIMEDOUT, "%s did not start within %d ms: the kernel is still starting it", p->name,
+                 timeout_ms);
+}
+
 // The start write, bounded: a child process writes "start" and sends the
 // outcome back through a pipe. When the time is up the child is left to
 // finish in the kernel (nothing can cancel a driver's start op).
@@ -165,9 +171,7 @@ static int start_bounded(const struct rp_rproc *p, int timeout_ms, struct rp_err
   while ((n = poll(&pf, 1, timeout_ms)) < 0 && errno == EINTR) {}
   ssize_t got = n > 0 ? read(fd[0], &ce, sizeof(ce)) : 0;
   close(fd[0]);
-  if (n <= 0)
-    return rp_errf(e, ETIMEDOUT, "%s did not start within %d ms: the kernel is still starting it",
-                   p->name, timeout_ms);
+  if (n <= 0) return still_starting(p, timeout_ms, e);
   rp_proc_wait(pid, NULL, 0);
   if (got != (ssize_t)sizeof(ce)) return rp_errf(e, EIO, "cannot start %s: the starting process died", p->name);
   if (!ce.code) return 0;
@@ -176,16 +180,22 @@ static int start_bounded(const struct rp_rproc *p, int timeout_ms, struct rp_err
 }
 
 // A firmware that dies at once has not started: watch the state a moment.
-static int settle(const struct rp_rproc *p, const char *fw, struct rp_err *e)
+// A state that is no state of the kernel's is a driver on plain files that
+// has not yet answered the "start" written to it: waited out up to the
+// start's bound, like a kernel still inside the write.
+static int settle(const struct rp_rproc *p, const char *fw, int timeout_ms, struct rp_err *e)
 {
   struct timespec tick = {0, 10 * 1000 * 1000};
-  for (int waited = 0;; waited += 10) {
+  for (int waited = 0, since = -1;; waited += 10) {
     int s = rp_rproc_state(p, e);
     if (s < 0) return s;
-    if (s != RP_RS_RUNNING && s != RP_RS_ATTACHED)
+    int pending = s == RP_RS_UNKNOWN && since < 0;
+    if (pending && waited >= timeout_ms) return still_starting(p, timeout_ms, e);
+    if (!pending && s != RP_RS_RUNNING && s != RP_RS_ATTACHED)
       return rp_errf(e, EIO, "%s %s right after starting firmware %s (see the kernel log)", p->name,
                      s == RP_RS_CRASHED ? "crashed" : "stopped", fw);
-    if (waited >= RP_BOOT_SETTLE_MS) return RP_BOOT_STARTED;
+    if (!pending && since < 0) since = waited;
+    if (since >= 0 && waited - since >= RP_BOOT_SETTLE_MS) return RP_BOOT_STARTED;
     nanosleep(&tick, NULL);
   }
 }
@@ -208,7 +218,7 @@ int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, stru
                    rp_rstate_name(s), cur, same ? "" : ", not ", same ? "" : fw);
   int r = same ? 0 : rp_rproc_write(p, "firmware", fw, e);
   if (!r) r = start_bounded(p, timeout_ms, e);
-  return r ? r : settle(p, fw ? fw : cur, e);
+  return r ? r : settle(p, fw ? fw : cur, timeout_ms, e);
 }
 
 int rp_boot_find_fw(const char *name, char *path, size_t cap, struct rp_err *e)

@@ -312,7 +312,8 @@ int rp_rproc_write(const struct rp_rproc *p, const char *attr, const char *val, 
 {
   char path[RP_PATH_MAX];
   if (attr_path(p, attr, path, sizeof(path))) return rp_errf(e, ENAMETOOLONG, "path too long");
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  // O_TRUNC as a shell's '>': sysfs ignores it, a plain-file tree would otherwise keep old tails
+  int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) return explain(p, attr, val, errno, e);
   ssize_t n;
   do n = write(fd, val, strlen(val));

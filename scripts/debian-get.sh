@@ -32,6 +32,10 @@ note() { printf 'debian-get: %s\n' "$*" >&2; }
 cannot() { note "$*"; exit 3; }
 usage() { sed -n 's/^#   //p' "$0" | sed -n '1,4p' >&2; exit 2; }
 
+# Valid-Until is not enforced: a testing suite's Release (forky) expires
+# within weeks, and a mirror that is a dated copy serves it past that date.
+# Signatures are still checked, and every package is taken at the exact
+# version scripts/pins names, so a stale index cannot change what is tested.
 aptopts() {
   echo "-o Dir::Etc::SourceList=$D/sources.list -o Dir::Etc::SourceParts=/dev/null" \
     "-o Dir::State::Lists=$D/lists -o Dir::Cache=$D/cache -o Dir::State::status=$D/status" \

@@ -50,6 +50,9 @@ make_root() {
 enter() {
   r=$1; shift
   mount --make-rprivate /
+  # The root a mount of its own, as / is: tools that remount / (podman's
+  # layer applier does) fail on a plain directory.
+  mount --bind "$r" "$r"
   for d in /proc /sys /dev /tmp /run "$TOP"; do
     mkdir -p "$r$d" && mount --rbind "$d" "$r$d"
   done

@@ -25,6 +25,7 @@
 #                         of each daemon log goes to stderr first
 #   peers_leftovers       print what is left behind (processes, mounts,
 #                         cgroups, host paths); prints nothing when clean
+#   peers_settle SECONDS  wait up to SECONDS for peers_leftovers to be empty
 #
 # containerd 1.6 (own config: root, state, grpc + ttrpc address, debug log,
 # CRI and unusable snapshotters disabled, opt plugin under the temp root)
@@ -50,11 +51,13 @@
 #                         empty CNI dirs under the temp root (host-network
 #                         pods only), CTR_NAMESPACE=k8s.io (CRI's namespace).
 #                         TOML is appended to the config as is (runtime
-#                         handlers). Also exports CRI_ADDRESS (the CRI gRPC
+#                         handlers). CRI_CONFIG_VERSION (2, the default, or
+#                         3 for containerd 2.x) picks the config's keys. Also exports CRI_ADDRESS (the CRI gRPC
 #                         socket: containerd's own) and CRI_ROOT (the CRI
 #                         plugin's root directory)
 #
-# podman 4.3 + conmon (no daemon)
+# podman 4.3 + conmon (no daemon), or podman 5 in a private root of a newer
+# suite when PODMAN_SUITE_ROOT names its scripts/pins group (trixie/podman)
 #   podman_start [RUNTIME]  prepare roots/configs; RUNTIME (default: runc on
 #                         PATH) is passed as `--runtime`. Exports PODMAN (a
 #                         command string), PODMAN_RUNTIME, PODMAN_ROOT,
@@ -81,6 +84,18 @@
 #   docker_load ARCHIVE   docker load -i (docker-archive), quiet on success
 #   dockerd_stop          rm -f every container, stop dockerd, its containerd,
 #                         shims; unmount; remove cgroups
+#
+# Engine versions other than the system's (Debian packages of newer
+# releases, unpacked by scripts/debian-get.sh from the groups of scripts/pins)
+#   peers_engine GROUP    fetch GROUP (e.g. containerd-2.1, docker-28) and put
+#                         its usr/sbin and usr/bin first on this shell's PATH
+#                         and on every daemon's; exports PEERS_ENGINE=GROUP.
+#                         A group's docker client becomes DOCKER_CLI, its
+#                         Compose plugin the one `docker_ compose` runs
+#   containerd_version    "MAJOR.MINOR" of the containerd on PATH (1.6, 2.1)
+#   ctd_code NAME         ": NAME" on containerd 1.x, nothing on 2.x: the gRPC
+#                         code name 1.x appends to an error it passes on
+#                         (": unknown", ": failed precondition")
 #
 # Host paths these tools create whatever their configuration says (removed at
 # stop only when they did not exist before, and only when empty/ours):
@@ -327,14 +342,38 @@ _peers_wait_up() {
 
 # ---------------------------------------------------------------- containerd
 
+peers_engine() {
+  _eo=$("$TOP/scripts/debian-get.sh" fetch "$1" 2>&1) ||
+    { _peers_fail "cannot fetch $1 (scripts/debian-get.sh fetch $1): $(echo "$_eo" | tail -n 1)"; return 1; }
+  _eg=$(echo "$_eo" | tail -n 1)
+  PATH=$_eg/usr/sbin:$_eg/usr/bin:$PATH
+  PEERS_SYSPATH=$_eg/usr/sbin:$_eg/usr/bin:$PEERS_SYSPATH
+  PEERS_ENGINE=$1
+  # From Debian 13 on the docker client is its own package, docker-cli.
+  [ ! -x "$_eg/usr/bin/docker" ] || DOCKER_CLI=$_eg/usr/bin/docker
+  [ ! -x "$_eg/usr/libexec/docker/cli-plugins/docker-compose" ] ||
+    PEERS_COMPOSE=$_eg/usr/libexec/docker/cli-plugins/docker-compose
+  export PATH PEERS_ENGINE
+}
+
+containerd_version() {
+  containerd --version 2>/dev/null | awk '{ split($3, v, "."); sub(/^v/, "", v[1]); print v[1] "." v[2] }'
+}
+
+ctd_code() { case $(containerd_version) in 1.*) printf ': %s' "$1" ;; esac; }
+
+
 # _ctd_config DISABLED: the configuration every containerd here shares, on
-# stdout; DISABLED is the TOML list body of plugins not to load.
+# stdout; DISABLED is the TOML list body of plugins not to load. containerd
+# 2.x loads NRI by default, which leaves /run/nri/nri.sock on the host.
 _ctd_config() {
+  _nri=""
+  case $(containerd_version) in 1.*) ;; *) _nri=', "io.containerd.nri.v1.nri"' ;; esac
   cat <<EOF
-version = 2
+version = ${_ctd_cfgver:-2}
 root = "$_ctd_root/root"
 state = "$_ctd_state/state"
-disabled_plugins = [$1]
+disabled_plugins = [$1$_nri]
 
 [grpc]
   address = "$_ctd_sock"
@@ -464,6 +503,50 @@ containerd_stop() {
   return 0
 }
 
+# The CRI part of the configuration, in the version 2 keys (containerd 1.x;
+# 2.x migrates them) or the version 3 ones (2.x). Once any runtime is
+# configured the built-in runc entry is gone, and the CRI plugin refuses to
+# load without its default runtime: runc is named in both.
+_cri_config_v2() {
+  cat <<EOF
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$_cri_image"
+
+[plugins."io.containerd.grpc.v1.cri".cni]
+  bin_dir = "$_ctd_root/cni/bin"
+  conf_dir = "$_ctd_root/cni/net.d"
+
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  snapshotter = "overlayfs"
+  default_runtime_name = "runc"
+
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+EOF
+}
+
+_cri_config_v3() {
+  cat <<EOF
+
+[plugins.'io.containerd.cri.v1.images']
+  snapshotter = 'overlayfs'
+
+[plugins.'io.containerd.cri.v1.images'.pinned_images]
+  sandbox = '$_cri_image'
+
+[plugins.'io.containerd.cri.v1.runtime'.cni]
+  bin_dirs = ['$_ctd_root/cni/bin']
+  conf_dir = '$_ctd_root/cni/net.d'
+
+[plugins.'io.containerd.cri.v1.runtime'.containerd]
+  default_runtime_name = 'runc'
+
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+  runtime_type = 'io.containerd.runc.v2'
+EOF
+}
+
 # containerd_start_cri SANDBOX_IMAGE TOML [DIR...]: containerd with its CRI
 # plugin, driven over the CRI API as the kubelet does. Same layout, exports
 # and cleanup as containerd_start (ctr_, ctr_import and containerd_stop work
@@ -485,27 +568,9 @@ containerd_start_cri() {
   _ctd_sock=$PEERS_TMP/ctd.sock _ctd_log=$PEERS_DIR/ctd.log
   mkdir -p "$_ctd_state" "$_ctd_root/cni/bin" "$_ctd_root/cni/net.d"
   _peers_note /run/containerd /run/containerd/s /run/containerd/fifo
-  { _ctd_config "$_CTD_NOSNAP"; cat <<EOF
-
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "$_cri_image"
-
-[plugins."io.containerd.grpc.v1.cri".cni]
-  bin_dir = "$_ctd_root/cni/bin"
-  conf_dir = "$_ctd_root/cni/net.d"
-
-[plugins."io.containerd.grpc.v1.cri".containerd]
-  snapshotter = "overlayfs"
-  default_runtime_name = "runc"
-
-# Once any runtime is configured the built-in runc entry is gone, and the
-# CRI plugin refuses to load without its default runtime.
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-  runtime_type = "io.containerd.runc.v2"
-
-$_cri_toml
-EOF
-  } > "$_ctd_root/config.toml"
+  _ctd_cfgver=${CRI_CONFIG_VERSION:-2}
+  { _ctd_config "$_CTD_NOSNAP"; _cri_config_v"$_ctd_cfgver"; printf '\n%s\n' "$_cri_toml"; } > "$_ctd_root/config.toml"
+  _ctd_cfgver=
   _ctd_exec "$PEERS_BIN:$_extra$PEERS_SYSPATH"
   _peers_wait_up "$_ctd_pid" "$PEERS_START_TIMEOUT" ctr --address "$_ctd_sock" version
   case $? in
@@ -538,9 +603,22 @@ EOF
 
 podman_start() {
   _peers_need_root podman || return 1
-  _peers_need_cmd podman podman || return 1
-  _peers_need_cmd conmon conmon || return 1
   peers_init || return 1
+  # podman 5 needs a newer glibc than the machine's: it runs inside a private
+  # root of its suite (scripts/suite-root.sh), which sees the host's /run,
+  # /tmp, /sys and this test's directories; netavark's lock and run
+  # directory then land in the host's /run.
+  _pm_pre=""
+  if [ -n "${PODMAN_SUITE_ROOT:-}" ]; then
+    "$TOP/scripts/suite-root.sh" path "$PODMAN_SUITE_ROOT" >/dev/null 2>"$PEERS_TMP/suite.err" ||
+      { _peers_fail "cannot make the $PODMAN_SUITE_ROOT root: $(tail -n 1 "$PEERS_TMP/suite.err")"; return 1; }
+    # (cgroup v1 is all this machine has: podman 5 warns about it on every call)
+    _pm_pre="$TOP/scripts/suite-root.sh run $PODMAN_SUITE_ROOT --bind $PEERS_TMP --bind $PEERS_DIR${TESTDIR:+ --bind $TESTDIR} -- env PODMAN_IGNORE_CGROUPSV1_WARNING=1"
+    _peers_note /run/lock/netavark.lock /run/containers /run/containers/networks
+  else
+    _peers_need_cmd podman podman || return 1
+    _peers_need_cmd conmon conmon || return 1
+  fi
   PODMAN_RUNTIME=${1:-${PODMAN_RUNTIME:-$(command -v runc 2>/dev/null)}}
   [ -n "$PODMAN_RUNTIME" ] || { _peers_fail "podman needs an OCI runtime (Debian package runc)"; return 1; }
   _pd=$PEERS_DIR/podman _pt=$PEERS_TMP/pm
@@ -585,7 +663,7 @@ EOF
   printf 'unqualified-search-registries = []\n' > "$_pd/registries.conf"
   _rtf=""
   for _f in ${PODMAN_RUNTIME_FLAGS:-}; do _rtf="$_rtf --runtime-flag $_f"; done
-  PODMAN="env -u CONTAINER_HOST -u CONTAINER_CONNECTION CONTAINERS_CONF=$_pd/containers.conf CONTAINERS_STORAGE_CONF=$_pd/storage.conf CONTAINERS_REGISTRIES_CONF=$_pd/registries.conf podman --root $PODMAN_ROOT --runroot $PODMAN_RUNROOT --tmpdir $PODMAN_TMPDIR --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $PODMAN_RUNTIME$_rtf"
+  PODMAN="$_pm_pre env -u CONTAINER_HOST -u CONTAINER_CONNECTION CONTAINERS_CONF=$_pd/containers.conf CONTAINERS_STORAGE_CONF=$_pd/storage.conf CONTAINERS_REGISTRIES_CONF=$_pd/registries.conf podman --root $PODMAN_ROOT --runroot $PODMAN_RUNROOT --tmpdir $PODMAN_TMPDIR --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $PODMAN_RUNTIME$_rtf"
   export PODMAN PODMAN_RUNTIME PODMAN_ROOT PODMAN_RUNROOT PODMAN_TMPDIR
   _peers_podman_on=1
   # A first command proves podman can run here.
@@ -634,14 +712,19 @@ dockerd_start() {
   _dd=$PEERS_DIR/docker _dx=$PEERS_TMP/dx
   DOCKER_SOCK=$PEERS_TMP/docker.sock DOCKERD_LOG=$_dd/dockerd.log
   DOCKERD_RUNC_ROOT=$_dx/runtime-runc/moby
-  mkdir -p "$_dd" "$_dx" "$PEERS_TMP/dcfg"
+  mkdir -p "$_dd" "$_dx" "$PEERS_TMP/dcfg/cli-plugins"
+  [ -z "${PEERS_COMPOSE:-}" ] || ln -sfn "$PEERS_COMPOSE" "$PEERS_TMP/dcfg/cli-plugins/docker-compose"
   _peers_note /run/docker /run/docker/plugins
   _peers_cgroup "rpb-$PEERS_ID-docker"
   {
     printf '{'
-    [ -z "$_rt" ] || printf '"runtimes":{"%s":{"path":"%s"}},' "$DOCKER_RUNTIME_NAME" "$_rt"
-    # 20.10 writes a trust key to /etc/docker/key.json unless told otherwise.
-    printf '"deprecated-key-path":"%s"}\n' "$_dd/key.json"
+    [ -z "$_rt" ] || printf '"runtimes":{"%s":{"path":"%s"}}' "$DOCKER_RUNTIME_NAME" "$_rt"
+    # 20.10 writes a trust key to /etc/docker/key.json unless told otherwise;
+    # later releases have no trust key and refuse the option.
+    case $(dockerd --version) in
+      "Docker version 20."*) printf '%s"deprecated-key-path":"%s"' "${_rt:+,}" "$_dd/key.json" ;;
+    esac
+    printf '}\n'
   } > "$_dd/daemon.json"
   (cd / && exec env -i PATH="$PEERS_BIN:$PEERS_SYSPATH" HOME="${HOME:-/}" \
     ${RPROC_ROOT:+RPROC_ROOT="$RPROC_ROOT"} \
@@ -711,6 +794,17 @@ peers_cleanup() {
   _peers_rm_tree "$PEERS_DIR"
   _peers_remove_cgroups
   _peers_remove_noted
+  return 0
+}
+
+# peers_settle SECONDS: up to SECONDS for what peers_leftovers lists to go
+# (a tool's last shim may still be removing its socket when the daemon is
+# stopped), removing the noted host paths again meanwhile.
+peers_settle() {
+  _sn=$(( $1 * 10 ))
+  while [ "$_sn" -gt 0 ] && [ -n "$(peers_leftovers)" ]; do
+    sleep 0.1; _peers_remove_noted; _sn=$((_sn - 1))
+  done
   return 0
 }
 
