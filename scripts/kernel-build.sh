@@ -89,6 +89,7 @@ if [ "$1" != common ]; then
 fi
 # Exit status 3 (cannot be had) passes through: the tier skips.
 BUSYBOX=$(scripts/debian-get.sh fetch guest-busybox)/bin/busybox || exit
+mkdir -p "$K" || exit 1   # a fresh clone has no build/kernel yet
 
 # --- 1. rprocbox for arm64 ----------------------------------------------------
 rprocbox=
