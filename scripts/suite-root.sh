@@ -24,15 +24,15 @@ note() { printf 'suite-root: %s\n' "$*" >&2; }
 # make GROUP: the unpacked root, (re)made when its pins changed.
 make_root() {
   g=$1 suite=${1%%/*} dir=$OUT/$(echo "$1" | tr / -)
-  awk -v g="$g" '$1 == g { print $2, $3, $4 }' "$TOP/scripts/pins" > "$OUT/$suite.pins.new"
-  [ -s "$OUT/$suite.pins.new" ] || { note "scripts/pins has no group $g"; exit 2; }
-  if [ -f "$dir/.pins" ] && cmp -s "$OUT/$suite.pins.new" "$dir/.pins"; then
+  awk -v g="$g" '$1 == g { print $2, $3, $4 }' "$TOP/scripts/pins" > "$dir.pins.new"
+  [ -s "$dir.pins.new" ] || { note "scripts/pins has no group $g"; exit 2; }
+  if [ -f "$dir/.pins" ] && cmp -s "$dir.pins.new" "$dir/.pins"; then
     echo "$dir"; return 0
   fi
   "$TOP/scripts/deps.sh" fresh >&2 || { note "cannot install mmdebstrap"; exit 3; }
   m=$("$TOP/scripts/mirror.sh" archive) || exit 3
   s=$("$TOP/scripts/mirror.sh" security) || exit 3
-  inc=$(awk '{ printf "%s%s=%s", (NR > 1 ? "," : ""), $2, $3 }' "$OUT/$suite.pins.new")
+  inc=$(awk '{ printf "%s%s=%s", (NR > 1 ? "," : ""), $2, $3 }' "$dir.pins.new")
   note "bootstrapping $g ($inc)"
   rm -rf "$dir" && mkdir -p "$dir"
   set -- "deb $m $suite main"
@@ -42,7 +42,7 @@ make_root() {
   mmdebstrap --quiet --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
     --include="$inc" "$suite" "$dir" "$@" >&2 ||
     { rm -rf "$dir"; note "mmdebstrap failed for $g"; exit 3; }
-  cp "$OUT/$suite.pins.new" "$dir/.pins"
+  cp "$dir.pins.new" "$dir/.pins"
   echo "$dir"
 }
 
