@@ -28,10 +28,12 @@
 //       percent of one core over SECONDS, from utime+stime of /proc/PID/stat
 //       (clock ticks) and from the sum of /proc/PID/task/*/schedstat (ns);
 //       MIN/MAX over the one-second windows (schedstat).
-//   benchtool poll MS FILE
+//   benchtool poll MS [FILE]
 //       Until killed: wake every MS milliseconds and read FILE once (pread
 //       at 0 on a descriptor kept open). What the least a poller of a
 //       processor's state costs: the floor under the proxy's idle CPU.
+//       Without FILE it only wakes: what the machine charges for a timer
+//       wake-up alone, which no poller can go below.
 //
 // Commands' stdout/stderr go to $BENCHTOOL_LOG (appended) or /dev/null.
 // Exit status: 0, 1 when a command failed or a wait timed out (with a
@@ -508,13 +510,13 @@ static int cmd_cpu(int argc, char **argv)
 
 static int cmd_poll(int argc, char **argv)
 {
-  if (argc != 3) die(2, "usage: poll MS FILE");
-  int ms = count(argv[1]), fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+  if (argc != 2 && argc != 3) die(2, "usage: poll MS [FILE]");
+  int ms = count(argv[1]), fd = argc == 3 ? open(argv[2], O_RDONLY | O_CLOEXEC) : -2;
   char buf[64];
-  if (fd < 0) die(1, "cannot open %s: %s", argv[2], strerror(errno));
+  if (fd == -1) die(1, "cannot open %s: %s", argv[2], strerror(errno));
   for (;;) {
     poll(NULL, 0, ms);
-    if (pread(fd, buf, sizeof(buf), 0) < 0) die(1, "cannot read %s: %s", argv[2], strerror(errno));
+    if (fd >= 0 && pread(fd, buf, sizeof(buf), 0) < 0) die(1, "cannot read %s: %s", argv[2], strerror(errno));
   }
 }
 

@@ -203,9 +203,10 @@ pick() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$OUT/table.tsv";
       label["crash.p99"] = "crash to TaskExit, p99"
       label["idle.shim.cpu"] = "idle CPU, shim"
       label["idle.proxy.cpu"] = "idle CPU, proxy"
+      label["idle.wake.cpu"] = "idle CPU, a bare wake a tick"
       label["idle.proxy.sysfs_reads"] = "idle proxy: sysfs reads"
       label["idle.proxy.reads_per_tick"] = "idle proxy: reads a tick"
-      n = split("size.default.x86_64 size.boot.x86_64 size.boot.arm64 memory.shim.1.rss memory.shim.10.rss memory.proxy.rss memory.proxy.cli.rss latency.exec_floor latency.state latency.create latency.create.12 create.fsync create.sysfs_opens.2 create.sysfs_opens.12 latency.cycle latency.ctr_run crash.p99 idle.shim.cpu idle.proxy.cpu idle.proxy.sysfs_reads idle.proxy.reads_per_tick", order, " ")
+      n = split("size.default.x86_64 size.boot.x86_64 size.boot.arm64 memory.shim.1.rss memory.shim.10.rss memory.proxy.rss memory.proxy.cli.rss latency.exec_floor latency.state latency.create latency.create.12 create.fsync create.sysfs_opens.2 create.sysfs_opens.12 latency.cycle latency.ctr_run crash.p99 idle.shim.cpu idle.proxy.cpu idle.wake.cpu idle.proxy.sysfs_reads idle.proxy.reads_per_tick", order, " ")
     }
     { val[$1] = $2; peer[$1] = $4; pv[$1] = $5; tgt[$1] = $7; res[$1] = $8 }
     END {
