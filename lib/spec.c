@@ -16,7 +16,8 @@
 struct ctx {
   struct rp_json j;
   struct rp_spec *s;
-  struct rp_err *e;
+  struct rp_err *e;  // may be NULL: callers re-reading a stored copy
+  int err;           // keep()'s failure, as an errno value
 };
 
 // Unescape string token i into the arena.
@@ -26,11 +27,11 @@ static const char *keep(struct ctx *c, int i, const char *what)
   char *dst = c->s->arena + c->s->used;
   int n = room ? rp_json_str(&c->j, i, dst, room) : -E2BIG;
   if (n == -E2BIG) {
-    rp_errf(c->e, E2BIG, "config.json: too much text (at %s)", what);
+    c->err = -rp_errf(c->e, E2BIG, "config.json: too much text (at %s)", what);
     return NULL;
   }
   if (n < 0) {
-    rp_errf(c->e, EINVAL, "config.json: %s must be a string%s", what,
+    c->err = -rp_errf(c->e, EINVAL, "config.json: %s must be a string%s", what,
             rp_json_is(&c->j, i, JSMN_STRING) ? " without NUL bytes or broken escapes" : "");
     return NULL;
   }
@@ -48,7 +49,7 @@ static int args(struct ctx *c, int proc)
   if (n != 1 && !c->s->sandbox)
     return rp_errf(c->e, EINVAL, "config.json: process.args must hold exactly one element, the "
                    "firmware file in the container root (it holds %d)", n);
-  if (n >= 1 && !(c->s->fw = keep(c, rp_json_elem(&c->j, a, 0), "process.args[0]"))) return -c->e->code;
+  if (n >= 1 && !(c->s->fw = keep(c, rp_json_elem(&c->j, a, 0), "process.args[0]"))) return -c->err;
   if (c->s->fw && !*c->s->fw && !c->s->sandbox)
     return rp_errf(c->e, EINVAL, "config.json: process.args[0] is empty");
   return 0;
@@ -74,7 +75,7 @@ static int env(struct ctx *c, int proc)
     }
     if (strncmp(v, "MCU=", 4) && strncmp(v, "BOARD=", 6)) continue;
     const char *kept = keep(c, t, "process.env");
-    if (!kept) return -c->e->code;
+    if (!kept) return -c->err;
     if (kept[0] == 'M') c->s->mcu = kept + 4;
     else c->s->board = kept + 6;
   }
@@ -104,7 +105,7 @@ static int annotations(struct ctx *c)
     return rp_errf(c->e, E2BIG, "config.json: more than %d annotations", RP_SPEC_ANN);
   for (int i = 0, k = a + 1; i < c->j.t[a].size; i++, k = rp_json_next(&c->j, k + 1)) {
     const char *key = keep(c, k, "an annotation name"), *val = key ? keep(c, k + 1, key) : NULL;
-    if (!val) return -EINVAL;
+    if (!val) return -c->err;
     c->s->ann_key[c->s->nann] = key;
     c->s->ann_val[c->s->nann++] = val;
     if (!strcmp(key, "io.kubernetes.cri.container-type") || !strcmp(key, "io.kubernetes.cri-o.ContainerType"))
@@ -121,7 +122,7 @@ static int strings(struct ctx *c, int list, const char **out, int cap, const cha
   if (c->j.t[list].size > cap)
     return rp_errf(c->e, E2BIG, "config.json: %s has more than %d entries", what, cap);
   for (int i = 0; i < c->j.t[list].size; i++)
-    if (!(out[i] = keep(c, rp_json_elem(&c->j, list, i), what))) return -EINVAL;
+    if (!(out[i] = keep(c, rp_json_elem(&c->j, list, i), what))) return -c->err;
   return 0;
 }
 
@@ -132,7 +133,7 @@ static int hook(struct ctx *c, int obj, struct rp_hook *h, const char *what)
   int p = rp_json_get(&c->j, obj, "path"), t = rp_json_get(&c->j, obj, "timeout");
   if (p < 0) return rp_errf(c->e, EINVAL, "config.json: %s has no path", what);
   rp_fmt(label, sizeof(label), "%s path", what);
-  if (!(h->path = keep(c, p, label))) return -EINVAL;
+  if (!(h->path = keep(c, p, label))) return -c->err;
   if (h->path[0] != '/') return rp_errf(c->e, EINVAL, "config.json: %s path must be absolute", what);
   if (t >= 0 && (rp_json_int(&c->j, t, &to) || to <= 0 || to > 86400))
     return rp_errf(c->e, EINVAL, "config.json: %s timeout must be a positive number of seconds", what);
@@ -198,7 +199,7 @@ static int namespaces(struct ctx *c)
     struct rp_ns *ns = &c->s->ns[c->s->nns++];
     if ((ns->type = ns_type(type)) < 0)
       return rp_errf(c->e, EINVAL, "config.json: unknown namespace type %s", type);
-    if (p >= 0 && !(ns->path = keep(c, p, "linux.namespaces[].path"))) return -EINVAL;
+    if (p >= 0 && !(ns->path = keep(c, p, "linux.namespaces[].path"))) return -c->err;
     if (ns->path && !*ns->path) ns->path = NULL;
   }
   return 0;
@@ -214,7 +215,7 @@ static int root(struct ctx *c)
   if (o >= 0 && !rp_json_is(&c->j, o, JSMN_OBJECT))  // was "root.path is missing"
     return rp_errf(c->e, EINVAL, "config.json: root must be an object");
   if (r < 0) return rp_errf(c->e, EINVAL, "config.json: root.path is missing");
-  if (!(c->s->root = keep(c, r, "root.path"))) return -EINVAL;
+  if (!(c->s->root = keep(c, r, "root.path"))) return -c->err;
   if (!*c->s->root) return rp_errf(c->e, EINVAL, "config.json: root.path is empty");
   return 0;
 }
