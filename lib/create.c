@@ -175,7 +175,7 @@ static int make_dir(struct job *j)
       break;
     }
     int rd = rp_state_read(j->rt->root, j->st.id, &old, NULL);
-    int stale = (rd == -ENOENT) || (!rd && !strcmp(old.phase, "creating") &&
+    int stale = (rd == -ENOENT) || (!rd && old.phase == RP_PH_CREATING &&
                                     rp_state_status(&old) == RP_ST_STOPPED);
     if (!stale) break;
     if (!rd && old.proc_dev[0]) rp_claim_drop(old.proc_dev, old.dir, NULL);
@@ -485,7 +485,7 @@ static int prepare(struct job *j)
     rp_strlcpy(j->st.proc_name, j->proc.name, sizeof(j->st.proc_name));
     rp_strlcpy(j->st.proc_dev, j->proc.dev, sizeof(j->st.proc_dev));
   }
-  rp_strlcpy(j->st.phase, "creating", sizeof(j->st.phase));
+  j->st.phase = RP_PH_CREATING;
   rp_log_time(j->st.created, sizeof(j->st.created));
   j->st.creator = getpid();
   rp_proc_starttime(j->st.creator, &j->st.creator_start);
@@ -541,7 +541,7 @@ int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, st
   if (!r) r = hooks(&j, RP_HOOK_CREATE_RUNTIME);
   if (!r) rp_fault("after-hooks");
   if (!r) {
-    rp_strlcpy(j.st.phase, "created", sizeof(j.st.phase));
+    j.st.phase = RP_PH_CREATED;
     r = rp_state_write(&j.st, e);
   }
   if (!r) rp_fault("after-created");

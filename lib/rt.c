@@ -114,7 +114,7 @@ static int not_startable(const struct rp_state *st, enum rp_status s, struct rp_
 {
   if (s == RP_ST_RUNNING) return rp_errf(e, EBUSY, "container %s is already running", st->id);
   if (s == RP_ST_CREATING) return rp_errf(e, EBUSY, "container %s is still being created", st->id);
-  if (s == RP_ST_CREATED && !strcmp(st->phase, "starting"))
+  if (s == RP_ST_CREATED && st->phase == RP_PH_STARTING)
     return rp_errf(e, EBUSY, "container %s is already being started", st->id);
   return rp_errf(e, EINVAL, "container %s is stopped: it cannot be started again (delete and "
                  "create it)", st->id);
@@ -126,7 +126,7 @@ int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
   int lock = open_locked(rt, id, &cur, e), fd = -1, r = 0;
   if (lock < 0) return lock;
   enum rp_status s = rp_state_status(&cur);
-  if (s != RP_ST_CREATED || strcmp(cur.phase, "created")) r = not_startable(&cur, s, e);
+  if (s != RP_ST_CREATED || cur.phase != RP_PH_CREATED) r = not_startable(&cur, s, e);
   if (!r && !cur.sandbox) r = stage(&cur, e);
   if (!r) rp_fault("after-stage");  // test-only kill points: see fault.h
   // "starting" keeps a second start out while this one waits unlocked for
@@ -134,7 +134,7 @@ int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
   // container with it. The guardian learns the firmware name here too.
   int written = 0;
   if (!r) {
-    rp_strlcpy(cur.phase, "starting", sizeof(cur.phase));
+    cur.phase = RP_PH_STARTING;
     written = !(r = rp_state_write(&cur, e));
   }
   if (!r) rp_fault("after-starting");
@@ -146,7 +146,7 @@ int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
     r = rp_errf(e, EIO, "cannot reach the process of container %s: %s", id, strerror(errno));
   if (!r) rp_fault("after-send");
   if (r && written) {  // the request never reached the proxy: startable again
-    rp_strlcpy(cur.phase, "created", sizeof(cur.phase));
+    cur.phase = RP_PH_CREATED;
     rp_state_write(&cur, NULL);
   }
   if (dirfd >= 0) close(dirfd);
@@ -173,7 +173,7 @@ int rp_rt_start_finish(const struct rp_rt *rt, const char *id, int fd, struct rp
   if (lock < 0) return lock;
   int r = 0;
   if (!strcmp(reply, "ok")) {
-    rp_strlcpy(cur.phase, "started", sizeof(cur.phase));
+    cur.phase = RP_PH_STARTED;
   } else {
     r = rp_errf(e, EIO, "%s", n > 4 ? reply + 4 : "the container's process died while starting");
     if (!rp_state_owner(cur.dir, owner, sizeof(owner))) rp_stage_remove(owner, NULL);

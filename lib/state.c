@@ -91,7 +91,7 @@ int rp_state_write(const struct rp_state *st, struct rp_err *e)
   put(&w, "id", st->id), put(&w, "bundle", st->bundle), put(&w, "rootfs", st->rootfs);
   put(&w, "fw", st->fw), put(&w, "fw_resolved", st->fw_resolved), put(&w, "fw_staged", st->fw_staged);
   put(&w, "processor", st->proc_name), put(&w, "device", st->proc_dev), put(&w, "log", st->log);
-  put(&w, "phase", st->phase), put(&w, "created", st->created);
+  put(&w, "phase", rp_phase_name(st->phase)), put(&w, "created", st->created);
   rp_jw_kbool(&w, "sandbox", st->sandbox), rp_jw_kbool(&w, "rsc", st->rsc), rp_jw_kint(&w, "mounts", st->mounts);
   rp_jw_kint(&w, "pid", st->pid), rp_jw_kint(&w, "creator", st->creator);
   rp_jw_kint(&w, "pid_start", (long long)st->pid_start);
@@ -132,6 +132,20 @@ static int pin(const struct rp_json *j, const char *key, unsigned long long *out
   return rp_json_get(j, 0, key) < 0 ? 0 : number(j, key, out);
 }
 
+static const char *const phase_names[RP_PHASES] = {"creating", "created", "starting", "started"};
+
+const char *rp_phase_name(enum rp_phase p) { return (unsigned)p < RP_PHASES ? phase_names[p] : "unknown"; }
+
+// A word no command writes makes the state unreadable, as a damaged file.
+static int phase(const struct rp_json *j, enum rp_phase *p)
+{
+  char word[12];
+  if (field(j, "phase", word, sizeof(word))) return 1;
+  for (int i = 0; i < RP_PHASES; i++)
+    if (!strcmp(word, phase_names[i])) return *p = (enum rp_phase)i, 0;
+  return 1;
+}
+
 static int decode(const char *text, size_t len, struct rp_state *st)
 {
   jsmntok_t toks[64];
@@ -144,7 +158,7 @@ static int decode(const char *text, size_t len, struct rp_state *st)
             field(&j, "fw_staged", st->fw_staged, sizeof(st->fw_staged)) |
             field(&j, "processor", st->proc_name, sizeof(st->proc_name)) |
             field(&j, "device", st->proc_dev, sizeof(st->proc_dev)) |
-            field(&j, "log", st->log, sizeof(st->log)) | field(&j, "phase", st->phase, sizeof(st->phase)) |
+            field(&j, "log", st->log, sizeof(st->log)) | phase(&j, &st->phase) |
             field(&j, "created", st->created, sizeof(st->created)) | number(&j, "pid", &pid) |
             number(&j, "creator", &creator) | number(&j, "pid_start", &st->pid_start) |
             number(&j, "creator_start", &st->creator_start) | pin(&j, "root_dev", &st->root_id[0]) |
@@ -225,7 +239,7 @@ static int processor_lost(const struct rp_state *st)
 
 enum rp_status rp_state_status(const struct rp_state *st)
 {
-  if (!strcmp(st->phase, "creating"))
+  if (st->phase == RP_PH_CREATING)
     return rp_proc_alive(st->creator, st->creator_start) ? RP_ST_CREATING : RP_ST_STOPPED;
   if (!rp_proc_alive(st->pid, st->pid_start)) return RP_ST_STOPPED;
   if (!started(st)) return RP_ST_CREATED;

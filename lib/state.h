@@ -21,6 +21,12 @@
 
 enum rp_status { RP_ST_CREATING, RP_ST_CREATED, RP_ST_RUNNING, RP_ST_STOPPED };
 
+// How far the commands got (state.json's "phase"): create writes CREATING
+// before it makes anything and CREATED when the proxy waits; start moves
+// CREATED to STARTING and then STARTED (or back to CREATED on failure).
+// The live status (rp_state_status) is derived from it and the processes.
+enum rp_phase { RP_PH_CREATING, RP_PH_CREATED, RP_PH_STARTING, RP_PH_STARTED, RP_PHASES };
+
 struct rp_state {
   char id[RP_ID_MAX + 1];
   char key[RP_STATE_KEY_MAX + 1];
@@ -32,7 +38,7 @@ struct rp_state {
   char fw_staged[RP_FW_NAME_MAX]; // name given to the kernel, "" before start
   char proc_name[96], proc_dev[24];
   char log[256];                  // "trace", "none" or a tty path
-  char phase[12];                 // "creating", "created", "starting", "started"
+  enum rp_phase phase;
   char created[40];               // RFC 3339
   int sandbox;                    // a pod sandbox: holds no processor
   int rsc;                        // the firmware has a resource table
@@ -71,6 +77,7 @@ int rp_state_lock(const struct rp_state *st, struct rp_err *e);
 // Live status (see the file comment).
 enum rp_status rp_state_status(const struct rp_state *st);
 const char *rp_status_name(enum rp_status s);
+const char *rp_phase_name(enum rp_phase p);
 
 // The proxy's last words: exit code and reason, if it left them. 0 or -ENOENT.
 int rp_state_exit(const struct rp_state *st, int *code, char *reason, size_t cap);
