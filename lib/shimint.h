@@ -1,14 +1,9 @@
 // shimint.h - the shim server's state, shared by shim.c (loop, connections)
 // and shimtask.c (Task service handlers). Not part of the lib API.
 //
-// Task state machine (event -> action -> next state):
-//   CREATED  --Start----> ask the proxy to start ............ STARTING
-//   STARTING --reply ok-> publish TaskStart, answer Start .... RUNNING
-//   STARTING --reply err> answer Start with the error ........ CREATED (the proxy exits)
-//   any      --proxy exit> record status, publish TaskExit,
-//                          answer every Wait ................. STOPPED
-//   CREATED, STOPPED --Delete--> clean up, publish TaskDelete . (gone)
-//   RUNNING, STARTING --Delete--> FAILED_PRECONDITION
+// A task's lifecycle is one state x event table (shimfsm.c, as in
+// s6-supervise): the handlers in shimtask.c ask it what an event means in
+// the task's state, do the I/O, and enter the state it names.
 
 #ifndef RP_SHIMINT_H
 #define RP_SHIMINT_H
@@ -27,7 +22,28 @@
 #define SHIM_WAITERS 16
 #define SHIM_ID_MAX 255
 
-enum tstate { T_CREATED, T_STARTING, T_RUNNING, T_STOPPED };
+enum tstate { T_CREATED, T_STARTING, T_RUNNING, T_STOPPED, T_STATES };
+
+// What happens to a task: requests (Start, Kill, Delete, Wait) and what the
+// proxy does (answers a Start, exits).
+enum tevent { E_START, E_STARTED, E_START_FAILED, E_EXIT, E_KILL, E_DELETE, E_WAIT, T_EVENTS };
+
+// What the handler does for an event in a state.
+enum tact {
+  A_DO,      // the event's work (for Delete: the proxy is killed first)
+  A_IGNORE,  // nothing: a second exit
+  A_PARK,    // keep the request; answered when the task exits
+  A_ANSWER,  // answer from what the exit recorded
+  A_REFUSE,  // answer with the rule's error
+};
+
+// Bytes, not enums: the table is read on every request of a small binary.
+struct trule {
+  unsigned char next;    // enum tstate, entered once the work succeeded
+  unsigned char act;     // enum tact
+  unsigned char why;     // A_REFUSE: which refusal (shim_refusal)
+  unsigned char killed;  // Delete: the proxy never exited: exit 137
+};
 
 struct waiter {  // a parked request: which connection (and incarnation), which stream
   int conn;
@@ -96,5 +112,11 @@ void shim_task_exited(struct task *t, int status);
 void shim_task_started(struct task *t, int timed_out);
 
 struct task *shim_task_by_pid(int pid);
+
+// The rule for event ev in t's state (shimfsm.c).
+const struct trule *shim_rule(const struct task *t, enum tevent ev);
+
+// A refusal's ttrpc status and message (%s: the task id).
+const char *shim_refusal(const struct trule *r, int *code);
 
 #endif

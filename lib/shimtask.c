@@ -2,7 +2,10 @@
 //
 // Each handler decodes its request, acts through lib/rt (the same code and
 // state store as the remoteproc-runtime CLI) and answers, or parks the
-// request for the loop to answer later. See shimint.h for the task states.
+// request for the loop to answer later. Which request is legal in which
+// state, and the state after it, is the table in shimfsm.c: a handler asks
+// it (rule), answers a refusal (refused), and enters the rule's state once
+// its work succeeded.
 // One file for the whole service: its handlers share the dispatch table,
 // the parked-request helpers and the event publishing they all end with.
 
@@ -58,6 +61,17 @@ struct task *shim_task_by_pid(int pid)
 {
   for (int i = 0; i < SHIM_TASKS; i++)
     if (shim.t[i].used && shim.t[i].st != T_STOPPED && shim.t[i].pid == pid) return &shim.t[i];
+  return NULL;
+}
+
+// The rule for ev on t; a refusal is answered here (then NULL).
+static const struct trule *rule(struct task *t, enum tevent ev, const struct waiter *w)
+{
+  const struct trule *r = shim_rule(t, ev);
+  if (r->act != A_REFUSE) return r;
+  int code;
+  const char *why = shim_refusal(r, &code);
+  shim_reply_err(w, code, why, t->id);
   return NULL;
 }
 
@@ -192,16 +206,14 @@ static void h_start(int ci, const struct rp_ttrpc_call *call, const struct waite
   struct rp_err e = {0};
   if (decode(ci, call, &rp_pb_start_request_msg, &r) < 0) return;
   struct task *t = need_init(r.id, r.exec_id, w);
-  if (!t) return;
-  if (t->st != T_CREATED)
-    return shim_reply_err(w, RP_TTRPC_FAILED_PRECONDITION, "task %s cannot be started: it is %s", t->id,
-                          t->st == T_STOPPED ? "stopped" : "already running");
+  const struct trule *go = t ? rule(t, E_START, w) : NULL;
+  if (!go) return;
   int fd = rp_rt_start_send(&shim.rt, t->id, &e);
   if (fd < 0) return reply_rt_err(w, &e);
   t->start_fd = fd;
   t->start = *w;
   t->start_deadline = shim_now_ms() + RP_START_TIMEOUT_MS;
-  t->st = T_STARTING;
+  t->st = go->next;
 }
 
 void shim_task_started(struct task *t, int timed_out)
@@ -212,11 +224,8 @@ void shim_task_started(struct task *t, int timed_out)
                     : rp_rt_start_finish(&shim.rt, t->id, t->start_fd, &e);
   if (timed_out) close(t->start_fd);
   t->start_fd = -1;
-  if (r) {
-    if (t->st == T_STARTING) t->st = T_CREATED;
-    return reply_rt_err(&t->start, &e);
-  }
-  if (t->st == T_STARTING) t->st = T_RUNNING;
+  t->st = shim_rule(t, r ? E_START_FAILED : E_STARTED)->next;
+  if (r) return reply_rt_err(&t->start, &e);
   struct rp_pb_task_start ev = {rp_pb_cstr(t->id), (uint32_t)t->pid};
   rp_events_publish(&shim.ev, "/tasks/start", &rp_pb_task_start_msg, &ev);  // before the answer
   struct rp_pb_pid_response resp = {(uint32_t)t->pid};
@@ -249,8 +258,7 @@ static void h_kill(int ci, const struct rp_ttrpc_call *call, const struct waiter
   struct rp_err e = {0};
   if (decode(ci, call, &rp_pb_kill_request_msg, &r) < 0) return;
   struct task *t = need_init(r.id, r.exec_id, w);
-  if (!t) return;
-  if (t->st == T_STOPPED) return shim_reply_err(w, RP_TTRPC_NOT_FOUND, "process already finished");
+  if (!t || !rule(t, E_KILL, w)) return;
   if (r.signal > 64) return shim_reply_err(w, RP_TTRPC_INVALID_ARGUMENT, "invalid signal %u", r.signal);
   if (r.signal && rp_rt_kill(&shim.rt, t->id, (int)r.signal, r.all, &e)) return reply_rt_err(w, &e);
   shim_reply(w, NULL, NULL);
@@ -265,8 +273,9 @@ static void answer_waiters(struct task *t)
 
 void shim_task_exited(struct task *t, int status)
 {
-  if (t->st == T_STOPPED) return;
-  t->st = T_STOPPED;
+  const struct trule *go = shim_rule(t, E_EXIT);
+  if (go->act == A_IGNORE) return;
+  t->st = go->next;
   t->exit_status = (uint32_t)rp_proc_exit_code(status);
   t->exited_at = shim_now_ts();
   close_stdio(t);  // readers of the FIFOs see the end of the output
@@ -281,15 +290,14 @@ static void h_delete(int ci, const struct rp_ttrpc_call *call, const struct wait
   struct rp_err e = {0};
   if (decode(ci, call, &rp_pb_delete_request_msg, &r) < 0) return;
   struct task *t = need_init(r.id, r.exec_id, w);
-  if (!t) return;
-  if (t->st == T_RUNNING || t->st == T_STARTING)
-    return shim_reply_err(w, RP_TTRPC_FAILED_PRECONDITION, "task %s must be stopped before deletion: running", t->id);
+  const struct trule *go = t ? rule(t, E_DELETE, w) : NULL;
+  if (!go) return;
   if (rp_rt_delete(&shim.rt, t->id, 1, &e)) return reply_rt_err(w, &e);
-  if (t->st != T_STOPPED) {  // never started: its proxy was killed just now
+  if (go->killed) {  // never started: its proxy was killed just now
     t->exit_status = 128 + SIGKILL;
     t->exited_at = shim_now_ts();
-    t->st = T_STOPPED;
   }
+  t->st = go->next;
   rp_mount_clear(t->bundle, t->mounted);
   close_stdio(t);
   struct rp_pb_task_delete ev = {rp_pb_cstr(t->id), (uint32_t)t->pid, t->exit_status, t->exited_at, {0}};
@@ -317,7 +325,7 @@ static void h_wait(int ci, const struct rp_ttrpc_call *call, const struct waiter
   if (decode(ci, call, &rp_pb_wait_request_msg, &r) < 0) return;
   struct task *t = need_init(r.id, r.exec_id, w);
   if (!t) return;
-  if (t->st == T_STOPPED) {
+  if (shim_rule(t, E_WAIT)->act == A_ANSWER) {
     struct rp_pb_wait_response resp = {t->exit_status, t->exited_at};
     return shim_reply(w, &rp_pb_wait_response_msg, &resp);
   }
