@@ -15,15 +15,19 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+// The one spelling of where claims live.
+static int claims_dir(char *buf, size_t cap) { return rp_path(buf, cap, "run/rprocbox/claims"); }
+
 static int claim_path(const char *dev, char *buf, size_t cap)
 {
-  return rp_path(buf, cap, "run/rprocbox/claims/%s", dev);
+  char dir[RP_PATH_MAX];
+  return claims_dir(dir, sizeof(dir)) || rp_path_join(buf, cap, dir, dev);
 }
 
 int rp_claim_lock_open(struct rp_err *e)
 {
   char dir[RP_PATH_MAX], lock[RP_PATH_MAX];
-  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_path_join(lock, sizeof(lock), dir, ".lock"))
+  if (claims_dir(dir, sizeof(dir)) || rp_path_join(lock, sizeof(lock), dir, ".lock"))
     return rp_errf(e, ENAMETOOLONG, "claims path too long");
   int r = rp_fs_mkdir_p(dir, 0700, e);
   if (r) return r;
@@ -90,7 +94,7 @@ static void drop_tmp(const char *dev)
   char dir[RP_PATH_MAX];
   struct rp_dir d;
   size_t n = strlen(dev);
-  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_dir_open(&d, AT_FDCWD, dir)) return;
+  if (claims_dir(dir, sizeof(dir)) || rp_dir_open(&d, AT_FDCWD, dir)) return;
   for (const char *f; (f = rp_dir_next(&d));)
     if (f[0] == '.' && !strncmp(f + 1, dev, n) && f[n + 1] == '.') unlinkat(d.fd, f, 0);
   rp_dir_close(&d);
@@ -131,20 +135,29 @@ int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err 
   return r <= 0 ? r : rp_claim_live(c);
 }
 
-int rp_claim_names_owner(const char *name)
+int rp_claim_each(int (*fn)(const char *dev, const struct rp_claim *c, int r, void *arg), void *arg)
 {
-  char dir[RP_PATH_MAX], owner[RP_PATH_MAX], want[RP_PATH_MAX];
+  char dir[RP_PATH_MAX];
   struct rp_claim c;
   struct rp_dir d;
-  int named = 0;
-  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_dir_open(&d, AT_FDCWD, dir) ||
-      rp_fmt(want, sizeof(want), "remoteproc-runtime/%s", name))
-    return 1;
-  for (const char *n; !named && (n = rp_dir_next(&d));) {
-    if (n[0] == '.') continue;  // the lock, and temporary files of a write
-    int r = rp_claim_get(n, &c, NULL);
-    named = r < 0 || (r > 0 && (rp_state_owner(c.statedir, owner, sizeof(owner)) || !strcmp(owner, want)));
-  }
+  int stop = 0;
+  if (claims_dir(dir, sizeof(dir)) || rp_dir_open(&d, AT_FDCWD, dir)) return -ENOENT;
+  for (const char *n; !stop && (n = rp_dir_next(&d));)
+    if (n[0] != '.')  // the lock, and temporary files of a write
+      stop = fn(n, &c, rp_claim_get(n, &c, NULL), arg);
   rp_dir_close(&d);
-  return named;
+  return stop;
+}
+
+static int names(const char *dev, const struct rp_claim *c, int r, void *want)
+{
+  char owner[RP_PATH_MAX];
+  return r < 0 || (r > 0 && (rp_state_owner(c->statedir, owner, sizeof(owner)) || !strcmp(owner, want)));
+}
+
+int rp_claim_names_owner(const char *name)
+{
+  char want[RP_PATH_MAX];
+  if (rp_fmt(want, sizeof(want), RP_STATE_AREA "/%s", name)) return 1;
+  return rp_claim_each(names, want) != 0;  // unreadable directory: named, to be safe
 }

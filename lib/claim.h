@@ -11,8 +11,7 @@
 
 #include "err.h"
 #include "rproc.h"
-
-#define RP_ID_MAX 1024
+#include "state.h"
 
 struct rp_claim {
   char id[RP_ID_MAX + 1];
@@ -47,6 +46,11 @@ int rp_claim_drop(const char *dev, const char *statedir, struct rp_err *e);
 
 // 1 when a live container holds p (c filled), 0 when free.
 int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err *e);
+
+// Call fn for each claim file (dev: its processor; r: rp_claim_get's result
+// for it, c filled when 1) until fn returns non-zero, which is returned;
+// -ENOENT when the claims directory cannot be read.
+int rp_claim_each(int (*fn)(const char *dev, const struct rp_claim *c, int r, void *arg), void *arg);
 
 // 1 when some claim (live or stale) names a container that stages firmware
 // as remoteproc-runtime/<name> (rp_state_owner), or when that cannot be

@@ -222,7 +222,7 @@ static int claim(struct job *j)
   // Firmware staged by containers that no claim names any more (their
   // state and claim went with /run at a reboot) would stay in the firmware
   // directory for good: drop it (staged names: rp_state_owner).
-  if (!r) rp_stage_sweep("remoteproc-runtime", rp_claim_names_owner);
+  if (!r) rp_stage_sweep(RP_STATE_AREA, rp_claim_names_owner);
   rp_claim_unlock(lock);
   return r;
 }
@@ -355,7 +355,7 @@ static _Noreturn void guard_child(struct job *j, int death_rd)
 static const char *fw_area(char *buf, size_t cap)
 {
   char fw[RP_PATH_MAX];
-  if (rp_rproc_fwdir(fw, sizeof(fw), NULL, 0, NULL) || rp_path_join(buf, cap, fw, "remoteproc-runtime") ||
+  if (rp_rproc_fwdir(fw, sizeof(fw), NULL, 0, NULL) || rp_path_join(buf, cap, fw, RP_STATE_AREA) ||
       rp_fs_mkdir_p(buf, 0755, NULL))
     return NULL;
   return buf;

@@ -1,7 +1,7 @@
 // rt.c - start, kill, delete and state (see rt.h; create is in create.c)
 
 #include "rt.h"
-#include "dir.h"
+#include "claim.h"
 #include "fault.h"
 #include "fs.h"
 #include "hooks.h"
@@ -287,21 +287,22 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
 // or too large): what is left of it is found through its key (its staged
 // firmware, remoteproc-runtime/<key>/) and its claim (its proxy and
 // processor), and destroyed like any other. Before, nothing could remove it.
+static int claimed_by(const char *dev, const struct rp_claim *c, int r, void *st_)
+{
+  struct rp_state *st = st_;
+  if (r > 0 && !strcmp(c->statedir, st->dir)) {
+    st->pid = c->pid, st->pid_start = c->start;
+    rp_strlcpy(st->proc_dev, dev, sizeof(st->proc_dev));
+  }
+  return 0;
+}
+
 static int destroy_damaged(const struct rp_rt *rt, const char *id, struct rp_err *e)
 {
   char dir[RP_PATH_MAX], mine[RP_PATH_MAX];
-  struct rp_claim c;
-  struct rp_dir d;
   memset(&cur, 0, sizeof(cur));
   if (rp_state_locate(rt->root, id, &cur, e)) return -e->code;
-  if (!rp_path(dir, sizeof(dir), "run/rprocbox/claims") && !rp_dir_open(&d, AT_FDCWD, dir)) {
-    for (const char *n; (n = rp_dir_next(&d));)
-      if (n[0] != '.' && rp_claim_get(n, &c, NULL) > 0 && !strcmp(c.statedir, cur.dir)) {
-        cur.pid = c.pid, cur.pid_start = c.start;
-        rp_strlcpy(cur.proc_dev, n, sizeof(cur.proc_dev));
-      }
-    rp_dir_close(&d);
-  }
+  rp_claim_each(claimed_by, &cur);
   struct rp_rproc p = proc_of(&cur);
   if (rp_state_owner(cur.dir, dir, sizeof(dir)) || rp_fmt(mine, sizeof(mine), "%s/", dir))
     return rp_errf(e, ENAMETOOLONG, "state path too long");

@@ -56,9 +56,9 @@ int rp_state_owner(const char *statedir, char *buf, size_t cap)
   size_t rootlen = key > statedir ? (size_t)(key - statedir) - 1 : 0;
   int plain = !rp_path(raw, sizeof(raw), "run/remoteproc-runtime") && !rp_path_canon(raw, def, sizeof(def)) &&
               strlen(def) == rootlen && !strncmp(def, statedir, rootlen);
-  if (plain) return rp_fmt(buf, cap, "remoteproc-runtime/%s", key) ? -ENAMETOOLONG : 0;
+  if (plain) return rp_fmt(buf, cap, RP_STATE_AREA "/%s", key) ? -ENAMETOOLONG : 0;
   rp_sha256_hex(statedir, rootlen, hex);
-  return rp_fmt(buf, cap, "remoteproc-runtime/%s@%.8s", key, hex) ? -ENAMETOOLONG : 0;
+  return rp_fmt(buf, cap, RP_STATE_AREA "/%s@%.8s", key, hex) ? -ENAMETOOLONG : 0;
 }
 
 int rp_state_locate(const char *root, const char *id, struct rp_state *st, struct rp_err *e)

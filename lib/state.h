@@ -13,11 +13,14 @@
 #ifndef RP_STATE_H
 #define RP_STATE_H
 
-#include "claim.h"
 #include "err.h"
 #include "rproc.h"
 
+#define RP_ID_MAX 1024         // a container id's length (rp_state_valid_id)
 #define RP_STATE_KEY_MAX 200   // longer ids are hashed into the key
+// The runtime's containers stage firmware under <firmware dir>/<this>/
+// (stage.h); rp_state_owner names each container's part of it.
+#define RP_STATE_AREA "remoteproc-runtime"
 
 enum rp_status { RP_ST_CREATING, RP_ST_CREATED, RP_ST_RUNNING, RP_ST_STOPPED };
 

@@ -17,10 +17,12 @@
 static char root[512];
 static struct rp_err e;
 
+// Under the RPROC_ROOT of the running child (tests use root, or a sub-root).
 static const char *claims(const char *rel)
 {
   static char p[1024];
-  snprintf(p, sizeof(p), "%s/run/rprocbox/claims/%s", root, rel);
+  const char *r = getenv("RPROC_ROOT");
+  snprintf(p, sizeof(p), "%s/run/rprocbox/claims/%s", r ? r : root, rel);
   return p;
 }
 
@@ -163,6 +165,45 @@ static int excludes(void)
 
 static int test_excludes(void) { return unit_in_child(root, excludes); }
 
+struct seen {
+  int n, stop_at_b;
+  char ids[4][8];
+};
+
+static int visit(const char *dev, const struct rp_claim *c, int r, void *arg)
+{
+  struct seen *w = arg;
+  if (w->n < 4) snprintf(w->ids[w->n], sizeof(w->ids[0]), "%s", r == 1 ? c->id : "?");
+  w->n++;
+  return w->stop_at_b && r == 1 && !strcmp(c->id, "b") ? 7 : 0;
+}
+
+// Every claim is visited once with its content; the lock and temporary
+// files are not; the callback's non-zero answer stops the walk.
+static int each(void)
+{
+  struct rp_claim a = mine("a", "/s/a"), b = mine("b", "/s/b");
+  struct seen w = {0};
+  check(rp_claim_each(visit, &w) == -ENOENT && w.n == 0);  // no directory yet
+  check(put("remoteproc5", &a) == 0 && put("remoteproc6", &b) == 0);
+  check(unit_write(claims(".remoteproc7.XyZ123"), "x", 1) == 0);
+  check(rp_claim_each(visit, &w) == 0);
+  check(w.n == 2);
+  check((!strcmp(w.ids[0], "a") && !strcmp(w.ids[1], "b")) || (!strcmp(w.ids[0], "b") && !strcmp(w.ids[1], "a")));
+  memset(&w, 0, sizeof(w));
+  w.stop_at_b = 1;
+  check(rp_claim_each(visit, &w) == 7);
+  check(!strcmp(w.ids[w.n - 1], "b"));
+  return 0;
+}
+
+static int test_each(void)
+{
+  char sub[600];
+  snprintf(sub, sizeof(sub), "%s/each", root);
+  return mkdir(sub, 0700) ? 1 : unit_in_child(sub, each);
+}
+
 int main(void)
 {
   if (unit_tmpdir(root, sizeof(root), "claim")) return 1;
@@ -172,6 +213,7 @@ int main(void)
   RUN(test_drop);
   RUN(test_leftovers);
   RUN(test_excludes);
+  RUN(test_each);
   unit_rmtree(root);
   return unit_end();
 }
