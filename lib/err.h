@@ -16,7 +16,8 @@ struct rp_err {
   char msg[RP_ERR_MSG];   // one sentence, no trailing newline
 };
 
-// Fixed process exit codes (README "Exit codes"). Never improvised per call.
+// Fixed process exit codes (EXIT STATUS in rprocbox(1) and remoteproc-runtime(8)).
+// Never improvised per call.
 enum {
   RP_EXIT_OK = 0,
   RP_EXIT_FAIL = 1,        // the operation failed; the message says why

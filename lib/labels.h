@@ -2,8 +2,8 @@
 //
 // NFD's worker reads "local" feature files, one `name=value` per line, from
 // /etc/kubernetes/node-feature-discovery/features.d/ and turns them into
-// node labels and into inputs of NodeFeatureRule objects (README
-// "Kubernetes and k3s"). rprocbox writes one such file, named rprocbox:
+// node labels and into inputs of NodeFeatureRule objects (config/kubernetes.md,
+// "5. Scheduling pods to the right board"). rprocbox writes one such file, named rprocbox:
 //
 //   rprocbox/remoteproc=true         (a build with the containerd shim)
 //   rprocbox/board.model=<devicetree model>

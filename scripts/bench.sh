@@ -9,8 +9,8 @@
 # builds every variant, starts the FUSE simulator and a containerd 1.6 on
 # temporary roots (tests/sim/sim.sh, tests/peers/lib.sh), measures, prints a
 # table and writes $BENCH_OUT/report.json (one object per figure),
-# $BENCH_OUT/report.md and $BENCH_OUT/readme-section.md (the README's short
-# performance section; the README's "Performance" section is a copy of one run's).
+# $BENCH_OUT/report.md and $BENCH_OUT/readme-section.md (README.md's short
+# performance section; README.md's "Performance" section is a copy of one run's).
 #
 # Figures (medians over BENCH_ITER repetitions unless said otherwise; the
 # spread is p10-p90 for latencies, min-max for the rest):

@@ -164,7 +164,7 @@ Every container is deleted and m4 is $(cat "$SYS/state") again. To go on:
   remoteproc-runtime --help       the same for the OCI runtime
   rproc status m4 --json          what scripts read
   scripts/mkimage.sh --help       package firmware as an OCI image
-  README                          Docker, podman, ctr, Kubernetes, boot config
+  README.md, man rproc            Docker, podman, ctr, Kubernetes, boot config
   rprocbox --install -s DIR       on a board: the three commands in DIR
   make check                      the whole test suite
 EOF

@@ -1,5 +1,5 @@
 #!/bin/sh
-# fresh-root.sh - the README's two commands on a freshly bootstrapped Debian 12.
+# fresh-root.sh - README.md's two commands on a freshly bootstrapped Debian 12.
 #
 #   scripts/fresh-root.sh [--rev REV] [COMMAND]
 #

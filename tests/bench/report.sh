@@ -12,7 +12,7 @@
 #                        without a target or a value)
 #   report.md            the same as a Markdown table, the run's facts, and the
 #                        largest mappings of the shim and proxies (OUT/*.smaps)
-#   readme-section.md    the README's short performance section (Markdown)
+#   readme-section.md    README.md's short performance section (Markdown)
 # and prints the table on stdout. Exit status: 2 when ERRORS is not empty (a
 # measurement broke), else 0 for a smoke run, else 1 when a target was missed.
 # POSIX sh + awk only.
@@ -168,7 +168,7 @@ meta() { sed -n "s/^$1=//p" "$META"; }
   done
 } > "$OUT/report.md"
 
-# ---- readme-section.md: Markdown in the README's style
+# ---- readme-section.md: Markdown in README.md's style
 pick() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$OUT/table.tsv"; }
 {
   echo "## Performance"

@@ -19,7 +19,7 @@
 # busybox-static, node and npm (@grpc/grpc-js and @grpc/proto-loader are
 # installed into build/npm on first use; without the npm registry and without
 # that cache the file is skipped with the reason). The CRI configs used here
-# are the ones the README's "Kubernetes and k3s" section shows.
+# are the ones config/kubernetes.md shows.
 
 # shellcheck shell=sh disable=SC2016,SC2317  # test commands are single-quoted for eval
 . "$TOP/tests/sim/sim.sh"
@@ -122,7 +122,7 @@ kill_ours() {
 at_exit kill_ours
 
 # ---- containerd with CRI ----
-# The handler, as the README's "Kubernetes and k3s" section shows it for
+# The handler, as config/kubernetes.md (and README.md, shorter) shows it for
 # each config version (tested here).
 case ${CRI_CONFIG_VERSION:-2} in
   2) HANDLER_TOML='[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.remoteproc]

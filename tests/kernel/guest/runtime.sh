@@ -194,7 +194,7 @@ check "staged directory removed (c6)" "$(exists "$STAGE/c6")" no
 put "$K/recovery" enabled >/dev/null
 
 # --- crash, recovery enabled: the kernel restarts the firmware --------------------------
-# README: "with kernel recovery enabled the kernel restarts it by itself and
+# remoteproc-runtime(8), exit status 10: "with kernel recovery enabled the kernel restarts it by itself and
 # the container does not notice". The recovery stops the processor and
 # starts it again: for as long as the driver's start takes (here 500 ms,
 # start_delay_ms) the state reads offline, then running again.
