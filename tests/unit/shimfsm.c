@@ -65,10 +65,44 @@ static int test_delete(void)
   return 0;
 }
 
+// The table as README.md draws it: a row a state, a column an event; a
+// cell is the state entered, or what happens to the request.
+static void render(char *buf, size_t cap)
+{
+  static const char *const st[] = {"created", "starting", "running", "stopped"};
+  static const char *const act[] = {"", "-", "parked", "answered", "refused"};
+  size_t n = (size_t)snprintf(buf, cap, "%-9s %-9s %-9s %-9s %-8s %-9s %-16s %s\n", "", "Start", "started",
+                              "failed", "exit", "Kill", "Delete", "Wait");
+  for (int s = 0; s < T_STATES; s++) {
+    n += (size_t)snprintf(buf + n, cap - n, "%-9s", st[s]);
+    for (int ev = 0; ev < T_EVENTS; ev++) {
+      const struct trule *r = on((enum tstate)s, (enum tevent)ev);
+      const char *w = r->act != A_DO ? act[r->act] : ev != E_DELETE ? st[r->next] : r->killed ? "killed, deleted" : "deleted";
+      int width = ev == E_DELETE ? 16 : ev == E_EXIT ? 8 : 9;
+      if (ev == T_EVENTS - 1) n += (size_t)snprintf(buf + n, cap - n, " %s\n", w);
+      else n += (size_t)snprintf(buf + n, cap - n, " %-*s", width, w);
+    }
+  }
+}
+
+static int test_readme(void)
+{
+  char want[1024], doc[256 * 1024];
+  render(want, sizeof(want));
+  FILE *f = fopen("README.md", "r");
+  size_t n = f ? fread(doc, 1, sizeof(doc) - 1, f) : 0;
+  if (f) fclose(f);
+  doc[n] = 0;
+  if (!strstr(doc, want)) printf("  README.md lacks the lifecycle table:\n%s", want);
+  check(strstr(doc, want) != NULL);
+  return 0;
+}
+
 int main(void)
 {
   RUN(test_start);
   RUN(test_exit_kill_wait);
   RUN(test_delete);
+  RUN(test_readme);
   return unit_end();
 }
