@@ -23,9 +23,7 @@ static const char *const names[] = {"error", "warning", "info", "debug"};
 
 void rp_log_init(const char *prog) { lg.prog = prog; }
 void rp_log_set_level(enum rp_log_level level) { lg.level = level; }
-enum rp_log_level rp_log_get_level(void) { return lg.level; }
 void rp_log_set_json(int json) { lg.json = CFG_JSON_LOG && json; }
-int rp_log_to_file(void) { return lg.fd >= 0; }
 
 int rp_log_open(const char *path, struct rp_err *e)
 {

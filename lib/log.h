@@ -15,13 +15,11 @@ enum rp_log_level { RP_LOG_ERROR, RP_LOG_WARN, RP_LOG_INFO, RP_LOG_DEBUG };
 // prog prefixes text lines on stderr ("prog: msg").
 void rp_log_init(const char *prog);
 void rp_log_set_level(enum rp_log_level level);
-enum rp_log_level rp_log_get_level(void);
 void rp_log_set_json(int json);
 
 // Send lines to path (appended, created 0644) instead of stderr; "" or "-"
 // means stderr. Returns 0 or -errno with e filled.
 int rp_log_open(const char *path, struct rp_err *e);
-int rp_log_to_file(void);  // 1 when a file sink is open
 
 // Parse "error", "warn"/"warning", "info", "debug". Returns -1 if unknown.
 int rp_log_level_parse(const char *s);

@@ -142,8 +142,3 @@ int rp_resolve_openat(int rootfd, const char *root, const char *path, char *cano
   return r < 0 ? r : fd;
 }
 
-int rp_resolve_open(const char *root, const char *path, char *canon, size_t ccap,
-                    struct rp_err *e)
-{
-  return rp_resolve_openat(-1, root, path, canon, ccap, e);
-}

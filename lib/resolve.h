@@ -17,13 +17,10 @@
 #define RP_RESOLVE_MAXDEPTH 128
 
 // Open path (relative to root, or absolute meaning "from root") as a regular
-// file for reading. canon receives the resolved path inside root, starting
+// file for reading, from the directory open on rootfd (root names it in
+// messages; rootfd -1: open root here), for a caller that has checked which
+// directory that is. canon receives the resolved path inside root, starting
 // with "/". Returns the descriptor or a negative code with e filled.
-int rp_resolve_open(const char *root, const char *path, char *canon, size_t ccap,
-                    struct rp_err *e);
-
-// The same from the directory open on rootfd (root names it in messages),
-// for a caller that has checked which directory that is.
 int rp_resolve_openat(int rootfd, const char *root, const char *path, char *canon, size_t ccap,
                       struct rp_err *e);
 

@@ -27,16 +27,3 @@ int rp_signal_parse(const char *s)
     if (!strcasecmp(s, sigs[i].name)) return sigs[i].sig;
   return -EINVAL;
 }
-
-const char *rp_signal_name(int sig)
-{
-  static char buf[12] = "SIG";
-  for (unsigned i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
-    if (sigs[i].sig == sig) {
-      unsigned k = 0;
-      for (; sigs[i].name[k] && k < 8; k++) buf[3 + k] = sigs[i].name[k];
-      buf[3 + k] = 0;
-      return buf;
-    }
-  return 0;
-}

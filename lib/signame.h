@@ -6,7 +6,4 @@
 // "9", "KILL", "SIGKILL", "kill" -> 9. Returns -EINVAL for anything else.
 int rp_signal_parse(const char *s);
 
-// "SIGKILL" for 9, or NULL.
-const char *rp_signal_name(int sig);
-
 #endif

@@ -7,7 +7,7 @@
 //
 // One struct rp_ttrpc_conn per socket, caller-owned (it holds both fixed
 // buffers, ~128 KiB: keep it static, not on a small stack). Nothing blocks
-// except rp_ttrpc_call_sync. A server loop looks like:
+// (the caller polls). A server loop looks like:
 //
 //   pfd.events = rp_ttrpc_conn_events(c);      // 0 → close the connection
 //   poll(...);
@@ -160,14 +160,5 @@ int rp_ttrpc_conn_call(struct rp_ttrpc_conn *c, const char *service, const char 
 // RESOURCE_EXHAUSTED / INTERNAL. Slices point into c->in (see read()).
 int rp_ttrpc_conn_next_reply(struct rp_ttrpc_conn *c, struct rp_ttrpc_reply *r,
                              struct rp_err *e);
-// One blocking call for one-shot commands: dial, send, wait up to
-// timeout_ms (≤ 0: no limit, and no timeout_nano sent), close. 0 = success
-// (r->payload holds the response, valid while c is untouched), -EREMOTEIO =
-// the server answered an error (r->code, r->message, e says both),
-// -ETIMEDOUT, or another <0 from dialing or I/O.
-int rp_ttrpc_call_sync(struct rp_ttrpc_conn *c, const char *addr, const char *service,
-                       const char *method, const struct rp_pb_msg *d, const void *msg,
-                       const char *ns, int timeout_ms, struct rp_ttrpc_reply *r,
-                       struct rp_err *e);
 
 #endif

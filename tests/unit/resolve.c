@@ -21,6 +21,12 @@ static char top[512], root[600];
 static struct rp_err e;
 
 static const char *at(const char *rel) { return unit_path(root, rel); }
+// The whole-path form a caller without a checked directory uses.
+static int rp_resolve_open(const char *root, const char *path, char *canon, size_t ccap, struct rp_err *e)
+{
+  return rp_resolve_openat(-1, root, path, canon, ccap, e);
+}
+
 static int put(const char *rel, const char *data) { return unit_write(at(rel), data, strlen(data)); }
 static char canon[256];
 

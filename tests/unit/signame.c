@@ -38,7 +38,7 @@ static int test_parse_invalid(void)
   return 0;
 }
 
-// Every named signal round-trips, with the numbers Linux uses.
+// Every name maps to the number Linux uses, with and without "SIG".
 static int test_names(void)
 {
   static const struct { int sig; const char *name; } t[] = {
@@ -51,14 +51,9 @@ static int test_names(void)
       {31, "SIGSYS"},
   };
   for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
-    check_str(rp_signal_name(t[i].sig), t[i].name);
     check(rp_signal_parse(t[i].name) == t[i].sig);
     check(rp_signal_parse(t[i].name + 3) == t[i].sig);
   }
-  check(!rp_signal_name(0));
-  check(!rp_signal_name(32));
-  check(!rp_signal_name(64));
-  check(!rp_signal_name(-1));
   return 0;
 }
 
