@@ -51,20 +51,23 @@ REVISION := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 RP_CFLAGS := -std=gnu11 -Os -Wall -Wextra $(WERROR) -Wshadow -Wno-unused-parameter -Wno-format-truncation \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-ident -D_GNU_SOURCE -include config/$(CONFIG).h \
-	-Ilib -Iapplets -I$(OBJ)/include \
+	-Ilib -Ilib/shim -Iapplets -I$(OBJ)/include \
 	-DRP_VERSION='"$(VERSION)"' -DRP_REVISION='"$(REVISION)"'
 RP_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
 
-SRCS := $(sort $(wildcard lib/*.c)) $(sort $(wildcard applets/*.c))
+# lib/: what the applets share; lib/shim/: protobuf, ttrpc, the Task API,
+# events and the shim server, used by containerd-shim-remoteproc-v1 alone.
+LIBSRCS := $(sort $(wildcard lib/*.c lib/shim/*.c))
+LIBHDRS := $(wildcard lib/*.h lib/shim/*.h)
+SRCS := $(LIBSRCS) $(sort $(wildcard applets/*.c))
 OBJS := $(SRCS:%.c=$(OBJ)/%.o)
 
 # Host-built test tools and unit tests (glibc, sanitizers).
 HOSTCC ?= cc
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -D_GNU_SOURCE \
-	-include config/default.h -Ilib -DRP_VERSION='"$(VERSION)"' -DRP_REVISION='"test"'
+	-include config/default.h -Ilib -Ilib/shim -DRP_VERSION='"$(VERSION)"' -DRP_REVISION='"test"'
 UNITS := $(patsubst tests/unit/%.c,build/unit/%,$(sort $(wildcard tests/unit/*.c)))
-LIBSRCS := $(sort $(wildcard lib/*.c))
 
 # One line per artifact ("  CC      lib/boot.c"); V=1 shows the commands.
 ifeq ($(V),1)
@@ -122,7 +125,7 @@ deb:
 dist:
 	scripts/dist.sh $(VERSION)
 
-build/unit/%: tests/unit/%.c $(LIBSRCS) $(wildcard lib/*.h) tests/unit/unit.h
+build/unit/%: tests/unit/%.c $(LIBSRCS) $(LIBHDRS) tests/unit/unit.h
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(SANFLAGS) -o $@ $< $(LIBSRCS)
@@ -141,7 +144,7 @@ build/mkelf: tests/fixtures/mkelf.c
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Test-only ttrpc client of tests/shim-proto.test.
-build/shimclient: tests/shim/client.c $(LIBSRCS) $(wildcard lib/*.h)
+build/shimclient: tests/shim/client.c $(LIBSRCS) $(LIBHDRS)
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(LIBSRCS)

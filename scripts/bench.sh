@@ -224,7 +224,7 @@ WALL_LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 # The data/bss symbols of build/rprocbox with the object file defining each
 # (static names like buf.3 repeat), for report.sh to say which variables the
 # resident pages of a process belong to: "ADDR SIZE NAME FILE" (hex).
-nm -S build/obj/x86_64-default/lib/*.o build/obj/x86_64-default/applets/*.o 2>/dev/null |
+nm -S build/obj/x86_64-default/lib/*.o build/obj/x86_64-default/lib/shim/*.o build/obj/x86_64-default/applets/*.o 2>/dev/null |
   awk '/:$/ { f = $1; sub(/:$/, "", f); sub(/.*x86_64-default\//, "", f); sub(/\.o$/, ".c", f); next }
        NF == 4 && $3 ~ /^[bBdD]$/ { print $4, $2, f }' > "$W/objsyms"
 nm -S "$RPROCBOX" 2>/dev/null | awk 'NR == FNR { if (!(($1 " " $2) in f)) f[$1 " " $2] = $3; next }

@@ -1,5 +1,5 @@
-// taskpb.c - fuzz the protobuf codec (lib/pb.c) with every message table of
-// lib/taskpb.h and lib/ttrpc.h
+// taskpb.c - fuzz the protobuf codec (lib/shim/pb.c) with every message table of
+// lib/shim/taskpb.h and lib/shim/ttrpc.h
 //
 // Input: byte 0 picks the message (index into msgs[] below, modulo its
 // length), the rest is that message's wire encoding (what containerd sends).

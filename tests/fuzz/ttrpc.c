@@ -1,4 +1,4 @@
-// ttrpc.c - fuzz the ttrpc server connection (lib/ttrpc.c) over a socketpair
+// ttrpc.c - fuzz the ttrpc server connection (lib/shim/ttrpc.c) over a socketpair
 //
 // Input: byte 0 = flags, bytes 1-4 = chunk sizes (0 = all the rest), then
 // the byte stream a client sends. The stream goes into a real socket in

@@ -1,11 +1,11 @@
-// Unit tests for lib/events.c: queue bounds and the publish-binary path.
+// Unit tests for lib/shim/events.c: queue bounds and the publish-binary path.
 
 #include "unit.h"
 
 #include <signal.h>
 
-#include "../../lib/events.h"
-#include "../../lib/taskpb.h"
+#include "events.h"
+#include "taskpb.h"
 
 static struct rp_events ev;
 

@@ -1,4 +1,4 @@
-// pb.c - unit tests of lib/pb.c and lib/taskpb.c, plus the protoc vector driver
+// pb.c - unit tests of lib/shim/pb.c and lib/shim/taskpb.c, plus the protoc vector driver
 //
 // Without arguments: the unit tests. With arguments it is the small tool
 // tests/proto.test drives against Debian's protoc:

@@ -1,4 +1,4 @@
-// ttrpc.c - unit tests of lib/ttrpc.c over socketpair() and a real socket
+// ttrpc.c - unit tests of lib/shim/ttrpc.c over socketpair() and a real socket
 //
 // The server side is driven exactly as the shim's poll loop would drive it
 // (read, drain next, reply, flush); the peer is either raw bytes written by
