@@ -109,3 +109,67 @@ alive() {
   [ "${_st%% *}" != Z ]
 }
 gone() { ! alive "$1"; }
+
+# ---- helpers shared by the tests of the product's processes and bundles
+
+# Every name (comm) the product's processes run under: the applets, the
+# proxy (rproxy:ID) and its guardian.
+RP_COMMS='rproxy:*|rproc-guard|containerd-shim*|remoteproc-run*|rprocbox|rproc'
+
+# procs_of [-p] [PATTERN]: live processes whose environment holds this
+# test's RPROC_ROOT and whose comm matches PATTERN (|-separated shell
+# patterns, default RP_COMMS), one "COMM" line each, "PID COMM" with -p.
+procs_of() {
+  _po_pid=
+  [ "${1:-}" = -p ] && { _po_pid=1; shift; }
+  _po_pat=${1:-$RP_COMMS}
+  for _po_e in $(grep -lzx "RPROC_ROOT=$RPROC_ROOT" /proc/[0-9]*/environ 2>/dev/null); do
+    _po_p=${_po_e#/proc/}; _po_p=${_po_p%/environ}
+    _po_c=$(cat "/proc/$_po_p/comm" 2>/dev/null) || continue
+    eval "case \$_po_c in $_po_pat) ;; *) continue ;; esac"
+    alive "$_po_p" || continue
+    if [ -n "$_po_pid" ]; then echo "$_po_p $_po_c"; else echo "$_po_c"; fi
+  done
+}
+
+# none_ours: the test's own ours() lists nothing.
+none_ours() { [ -z "$(ours)" ]; }
+
+# shim_of ID: pid of the live containerd-shim-remoteproc-v1 serving task ID
+# in $CTR_NAMESPACE.
+shim_of() {
+  for _so_c in $(grep -lzxF "containerd-shim-remoteproc-v1 -namespace $CTR_NAMESPACE -id $1" /proc/[0-9]*/cmdline 2>/dev/null); do
+    _so_p=${_so_c#/proc/}; _so_p=${_so_p%/cmdline}
+    alive "$_so_p" && echo "$_so_p"
+  done
+}
+
+# pstate N / is_state N WORD: processor remoteprocN's state under $S.
+pstate() { cat "$S/remoteproc$1/state"; }
+is_state() { [ "$(pstate "$1")" = "$2" ]; }
+
+# bundle DIR CONFIG [MKELF-ARGS...]: a fresh bundle with rootfs/hello.elf
+# (build/mkelf) and config.json holding CONFIG.
+bundle() {
+  _b_d=$1 _b_c=$2; shift 2
+  rm -rf "$_b_d" && mkdir -p "$_b_d/rootfs" &&
+    "$TOP/build/mkelf" "$@" "$_b_d/rootfs/hello.elf" >/dev/null &&
+    printf '%s\n' "$_b_c" > "$_b_d/config.json"
+}
+
+# cfg NAME [MEMBERS]: a config.json for hello.elf on processor NAME, with
+# MEMBERS (",\"key\":..." text) added at the top level.
+cfg() {
+  printf '{"ociVersion":"1.2.0","process":{"terminal":false,"args":["hello.elf"],"env":["PATH=/usr/bin:/bin"],"cwd":"/"},"root":{"path":"rootfs"},"annotations":{"remoteproc.name":"%s"}%s}\n' \
+    "$1" "${2:-}"
+}
+
+# mk ID BUNDLE [OPTIONS...]: remoteproc-runtime create with a pid file in
+# the bundle; prints its stderr and "rc=N"; stdout goes to $TESTDIR/ID.out.
+mk() {
+  _mk_id=$1 _mk_b=$2; shift 2
+  "$RT" create --bundle "$_mk_b" --pid-file "$_mk_b/pid" "$@" "$_mk_id" > "$TESTDIR/$_mk_id.out" 2> "$TESTDIR/$_mk_id.err" </dev/null
+  _mk_rc=$?
+  cat "$TESTDIR/$_mk_id.err"
+  echo "rc=$_mk_rc"
+}

@@ -10,8 +10,6 @@
 
 S=$RPROC_ROOT/sys/class/remoteproc
 export S
-pstate() { cat "$S/remoteproc$1/state"; }
-is_state() { [ "$(cat "$S/remoteproc$1/state")" = "$2" ]; }
 crash() {
   echo disabled > "$S/remoteproc$1/recovery" && sim_crash "remoteproc$1" &&
     wait_for 5 is_state "$1" offline; echo enabled > "$S/remoteproc$1/recovery"

@@ -46,15 +46,7 @@ export W S
 # our containers under a runtime root
 rt_list() { rt_ --root "$1" list -q; }
 # ours: live proxies and guardians of this simulator
-ours() {
-  for _p in /proc/[0-9]*; do
-    _c=$(cat "$_p/comm" 2>/dev/null) || continue
-    case $_c in rproxy:*|rproc-guard) ;; *) continue ;; esac
-    { tr '\0' '\n' < "$_p/environ"; } 2>/dev/null | grep -qx "RPROC_ROOT=$RPROC_ROOT" || continue
-    _st=$(cat "$_p/stat" 2>/dev/null) && _st=${_st##*) } && [ "${_st%% *}" != Z ] || continue
-    echo "$_c"
-  done | sort
-}
+ours() { procs_of 'rproxy:*|rproc-guard' | sort; }
 
 # ---------------------------------------------------------------- images
 

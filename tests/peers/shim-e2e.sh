@@ -65,13 +65,6 @@ wait_none() {
   _n=50
   while [ -n "$(ours)" ] && [ "$_n" -gt 0 ]; do sleep 0.1; _n=$((_n - 1)); done
 }
-# shim_of ID: pid of the shim server serving container ID (its title).
-shim_of() {
-  for _c in $(grep -lzxF "containerd-shim-remoteproc-v1 -namespace $CTR_NAMESPACE -id $1" /proc/[0-9]*/cmdline 2>/dev/null); do
-    _p=${_c#/proc/}; _p=${_p%/cmdline}
-    alive "$_p" && echo "$_p"
-  done
-}
 # note_socket ID: remember the shim socket of ID, to check it is gone at the end.
 note_socket() {
   [ -f "$TASKS/$1/address" ] && SOCKS="$SOCKS $(cat "$TASKS/$1/address")"
