@@ -15,15 +15,18 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+int rp_claim_dir(char *buf, size_t cap) { return rp_path_run(buf, cap, "rprocbox/claims"); }
+
 static int claim_path(const char *dev, char *buf, size_t cap)
 {
-  return rp_path(buf, cap, "run/rprocbox/claims/%s", dev);
+  char dir[RP_PATH_MAX];
+  return rp_claim_dir(dir, sizeof(dir)) ? -ENAMETOOLONG : rp_path_join(buf, cap, dir, dev);
 }
 
 int rp_claim_lock_open(struct rp_err *e)
 {
   char dir[RP_PATH_MAX], lock[RP_PATH_MAX];
-  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_path_join(lock, sizeof(lock), dir, ".lock"))
+  if (rp_claim_dir(dir, sizeof(dir)) || rp_path_join(lock, sizeof(lock), dir, ".lock"))
     return rp_errf(e, ENAMETOOLONG, "claims path too long");
   int r = rp_fs_mkdir_p(dir, 0700, e);
   if (r) return r;
@@ -90,7 +93,7 @@ static void drop_tmp(const char *dev)
   char dir[RP_PATH_MAX];
   struct rp_dir d;
   size_t n = strlen(dev);
-  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_dir_open(&d, AT_FDCWD, dir)) return;
+  if (rp_claim_dir(dir, sizeof(dir)) || rp_dir_open(&d, AT_FDCWD, dir)) return;
   for (const char *f; (f = rp_dir_next(&d));)
     if (f[0] == '.' && !strncmp(f + 1, dev, n) && f[n + 1] == '.') unlinkat(d.fd, f, 0);
   rp_dir_close(&d);
@@ -137,7 +140,7 @@ int rp_claim_names_owner(const char *name)
   struct rp_claim c;
   struct rp_dir d;
   int named = 0;
-  if (rp_path(dir, sizeof(dir), "run/rprocbox/claims") || rp_dir_open(&d, AT_FDCWD, dir) ||
+  if (rp_claim_dir(dir, sizeof(dir)) || rp_dir_open(&d, AT_FDCWD, dir) ||
       rp_fmt(want, sizeof(want), "remoteproc-runtime/%s", name))
     return 1;
   for (const char *n; !named && (n = rp_dir_next(&d));) {

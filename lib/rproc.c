@@ -211,6 +211,20 @@ int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e)
   return r < 0 ? r : (int)rp_rstate_parse(s);
 }
 
+int rp_rproc_settled(const struct rp_rproc *p, int timeout_ms, struct rp_err *e)
+{
+  struct timespec tick = {0, 10 * 1000 * 1000};
+  char s[32];
+  for (int waited = 0;; waited += 10) {
+    int r = rp_rproc_read(p, "state", s, sizeof(s), e);
+    if (r >= 0 && (r = (int)rp_rstate_parse(s)) == RP_RS_UNKNOWN && waited >= timeout_ms)
+      r = rp_errf(e, ETIMEDOUT, "the state of %s still reads \"%s\" after %d ms: no kernel shows that "
+                  "word, and its driver has not settled it", p->name, s, timeout_ms);
+    if (r != RP_RS_UNKNOWN) return r;
+    nanosleep(&tick, NULL);
+  }
+}
+
 int rp_rproc_fw_dirs(char dirs[3][RP_PATH_MAX], struct rp_err *e)
 {
   char std[RP_PATH_MAX];
@@ -343,7 +357,7 @@ static int stop_crashed(const struct rp_rproc *p, struct rp_err *e)
     return rp_errf(e, why.code, "cannot stop %s: this kernel stops a crashed processor only after "
                    "a recovery, and the recovery failed (%s); reload its driver or reboot",
                    p->name, why.msg);
-  if (rp_rproc_state(p, NULL) == RP_RS_OFFLINE) return 0;  // the recovery's start failed
+  if (rp_rproc_settled(p, RP_RPROC_SETTLE_MS, NULL) == RP_RS_OFFLINE) return 0;  // the recovery's start failed
   return rp_rproc_write(p, "state", "stop", e);
 }
 

@@ -294,7 +294,7 @@ static int destroy_damaged(const struct rp_rt *rt, const char *id, struct rp_err
   struct rp_dir d;
   memset(&cur, 0, sizeof(cur));
   if (rp_state_locate(rt->root, id, &cur, e)) return -e->code;
-  if (!rp_path(dir, sizeof(dir), "run/rprocbox/claims") && !rp_dir_open(&d, AT_FDCWD, dir)) {
+  if (!rp_claim_dir(dir, sizeof(dir)) && !rp_dir_open(&d, AT_FDCWD, dir)) {
     for (const char *n; (n = rp_dir_next(&d));)
       if (n[0] != '.' && rp_claim_get(n, &c, NULL) > 0 && !strcmp(c.statedir, cur.dir)) {
         cur.pid = c.pid, cur.pid_start = c.start;

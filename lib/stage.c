@@ -3,6 +3,7 @@
 #include "stage.h"
 #include "dir.h"
 #include "fs.h"
+#include "log.h"
 #include "path.h"
 #include "rproc.h"
 
@@ -60,7 +61,16 @@ int rp_stage_fits(int fd, const char *name, struct rp_err *e)
   if (fstat(fd, &st) || !S_ISREG(st.st_mode)) return rp_errf(e, EINVAL, "%s is not a regular file", name);
   if (st.st_size > RP_FW_MAX_BYTES)
     return rp_errf(e, EFBIG, "firmware %s is larger than %lld MiB", name, RP_FW_MAX_BYTES >> 20);
-  return 0;
+  return st.st_size ? 0 : rp_errf(e, EINVAL, "firmware %s is empty", name);
+}
+
+int rp_stage_format(int fd, const char *name, int strict, struct rp_elf *elf, struct rp_err *e)
+{
+  struct rp_err why = {0};
+  if (!rp_elf_inspect(fd, name, elf, &why)) return 0;
+  if (strict) return rp_errf(e, why.code, "%s", why.msg);
+  rp_log(RP_LOG_WARN, "firmware %s; the kernel gets it as it is, and its driver decides", why.msg);
+  return 1;
 }
 
 int rp_stage_copy(int srcfd, const char *owner, const char *file, char *relname, size_t cap,
