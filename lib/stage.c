@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int owner_dir(const char *owner, char *dir, size_t cap, struct rp_err *e)
 {
@@ -111,7 +112,11 @@ void rp_stage_sweep(const char *area, int (*in_use)(const char *name))
   if (rp_rproc_fwdir(fw, sizeof(fw), NULL, 0, NULL) || rp_path_join(dir, sizeof(dir), fw, area) ||
       rp_dir_open(&d, AT_FDCWD, dir))
     return;
+  struct stat st;
+  // Only what this user staged: another user's claims are not ours to read.
   for (const char *n; (n = rp_dir_next(&d));)
-    if (!in_use(n) && !rp_path_join(old, sizeof(old), dir, n)) rp_fs_rmtree(old, NULL);
+    if (!fstatat(d.fd, n, &st, AT_SYMLINK_NOFOLLOW) && st.st_uid == geteuid() && !in_use(n) &&
+        !rp_path_join(old, sizeof(old), dir, n))
+      rp_fs_rmtree(old, NULL);
   rp_dir_close(&d);
 }

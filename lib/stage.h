@@ -47,7 +47,8 @@ int rp_stage_remove(const char *owner, struct rp_err *e);
 
 // Remove <fwdir>/<area>/NAME for every NAME that in_use(NAME) disowns: what
 // owners staged before their records vanished (a reboot empties /run, where
-// states and claims live, but not the firmware directory). Best effort.
+// states and claims live, but not the firmware directory), of this user's
+// only (claims are per user: rp_claim_dir). Best effort.
 void rp_stage_sweep(const char *area, int (*in_use)(const char *name));
 
 #endif
