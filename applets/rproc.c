@@ -458,7 +458,7 @@ static int cmd_labels(int argc, char **argv)
 // ---- the command table: dispatch, help and options in one place ----
 
 #define FORCE_OPTION(what) {"force", 0, RP_OPT_FLAG, A_FORCE, NULL, what " even if a container holds it"}
-#define STRICT_OPTION {"strict", 0, RP_OPT_FLAG, A_STRICT, NULL, "refuse firmware the kernel's ELF loader would refuse"}
+#define STRICT_OPTION {"strict", 0, RP_OPT_FLAG, A_STRICT, NULL, "refuse what is not a valid ELF image"}
 #define JSON_OPTION {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print the processor afterwards as JSON, as status --json"}
 
 static const struct rp_option list_opts[] = {

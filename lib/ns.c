@@ -86,7 +86,8 @@ static int enter(const struct rp_spec *s, const int *fd, int *skipped, int pid, 
     int r = enter_one(ns, fd[i], skipped, e);
     if (r) return r;
     // A fresh mount namespace follows the host's mounts and never pins them.
-    if (ns->type == CLONE_NEWNS && !ns->path && !(*skipped & CLONE_NEWNS)) mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
+    if (ns->type == CLONE_NEWNS && !ns->path && !(*skipped & CLONE_NEWNS))
+      mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
   }
   return 0;
 }

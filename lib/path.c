@@ -35,9 +35,11 @@ const char *rp_path_root(void)
 
 int rp_path_run(char *buf, size_t cap, const char *name)
 {
-  const char *xdg = getenv("XDG_RUNTIME_DIR");
-  if (geteuid() == 0 || !xdg || xdg[0] != '/') return rp_path(buf, cap, "run/%s", name);
-  return rp_fmt(buf, cap, "%s/%s", xdg, name) ? -ENAMETOOLONG : 0;
+  const char *xdg;
+  // (Without the runtime, a build runs only as root: rproc at boot.)
+  if (CFG_RUNTIME && geteuid() && (xdg = getenv("XDG_RUNTIME_DIR")) && xdg[0] == '/')
+    return rp_fmt(buf, cap, "%s/%s", xdg, name) ? -ENAMETOOLONG : 0;
+  return rp_path(buf, cap, "run/%s", name);
 }
 
 int rp_path(char *buf, size_t cap, const char *fmt, ...)

@@ -69,8 +69,9 @@ int rp_stage_format(int fd, const char *name, int strict, struct rp_elf *elf, st
 {
   struct rp_err why = {0};
   if (!rp_elf_inspect(fd, name, elf, &why)) return 0;
-  if (strict) return rp_errf(e, why.code, "%s", why.msg);
-  rp_log(RP_LOG_WARN, "firmware %s; the kernel gets it as it is, and its driver decides", why.msg);
+  if (strict && e) *e = why;
+  if (strict) return -why.code;
+  rp_log(RP_LOG_WARN, "firmware %s; passed to the kernel as it is", why.msg);
   return 1;
 }
 

@@ -166,7 +166,7 @@ put "$R/firmware" rprocsim/short.elf >/dev/null
 check "start with a truncated ELF (kernel EINVAL)" "$(outrc rproc start sim1)" \
   "rproc: cannot start sim1: the kernel rejected firmware rprocsim/short.elf (not a valid image for this processor, see the kernel log)|rc=1"
 check "start FILE that is not ELF: a warning, and the kernel refuses it" "$(outrc rproc start sim1 "$FW/rprocsim/corrupt.elf")" \
-  "rproc: warning: firmware $FW/rprocsim/corrupt.elf is not an ELF file; the kernel gets it as it is, and its driver decides|rproc: cannot start sim1: the kernel rejected firmware rproc/remoteproc1/corrupt.elf (not a valid image for this processor, see the kernel log)|rc=1"
+  "rproc: warning: firmware $FW/rprocsim/corrupt.elf is not an ELF file; passed to the kernel as it is|rproc: cannot start sim1: the kernel rejected firmware rproc/remoteproc1/corrupt.elf (not a valid image for this processor, see the kernel log)|rc=1"
 check "start --strict FILE that is not ELF: refused before the kernel" "$(outrc rproc start --strict sim1 "$FW/rprocsim/corrupt.elf")" \
   "rproc: $FW/rprocsim/corrupt.elf is not an ELF file|rc=1"
 # 6.12.117 refuses section headers past the end, 6.1 and 7.2 boot it: with
