@@ -31,7 +31,7 @@
 static struct rp_err err;
 
 // What each command saw on its command line; the option ids are bits.
-enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16 };
+enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16, A_STRICT = 32 };
 static struct {
   const char *op[2];  // operands
   int n, set;         // operand count, options seen
@@ -158,8 +158,8 @@ static int cmd_status(int argc, char **argv)
 // replaced, rp_boot_start adopts or refuses instead.
 static void stage_file(const struct rp_rproc *p, const char *file, char *rel, size_t cap)
 {
-  int how = rp_rproc_state(p, NULL) == RP_RS_OFFLINE ? RP_BOOT_COPY : RP_BOOT_CHECK;
-  if (rp_boot_stage(p, file, how, rel, cap, &err)) die_err(&err);
+  int how = rp_rproc_settled(p, RP_RPROC_SETTLE_MS, NULL) == RP_RS_OFFLINE ? RP_BOOT_COPY : RP_BOOT_CHECK;
+  if (rp_boot_stage(p, file, how | (a.set & A_STRICT ? RP_BOOT_STRICT : 0), rel, cap, &err)) die_err(&err);
 }
 
 static int cmd_start(int argc, char **argv)
@@ -195,10 +195,10 @@ static int cmd_stop(int argc, char **argv)
   args(argc, argv, 1, 1);
   lookup(a.op[0], &p);
   check_claim(&p, a.set & A_FORCE);
-  int s = rp_rproc_state(&p, &err);
+  int s = rp_rproc_settled(&p, RP_RPROC_SETTLE_MS, &err);
   if (s < 0) die_err(&err);
   if (s != RP_RS_OFFLINE && rp_rproc_stop(&p, &err)) die_err(&err);
-  if (s != RP_RS_OFFLINE) rp_labels_refresh();
+  if (s != RP_RS_OFFLINE) rp_rproc_settled(&p, RP_RPROC_SETTLE_MS, NULL), rp_labels_refresh();
   if (a.set & A_JSON) return print_now(&p);
   return outf(s == RP_RS_OFFLINE ? "%s: already offline\n" : "%s: offline\n", p.name) < 0;
 }
@@ -420,6 +420,7 @@ static int cmd_boot(int argc, char **argv)
     struct rp_rproc p = {0};
     int r = -1;
     en.force = a.set & A_FORCE;
+    en.strict = a.set & A_STRICT ? RP_BOOT_STRICT : 0;
     if (!aborted) r = rp_boot_entry(&en, &b, &p, &err);
     boot_report(&en, &p, r, aborted);
     if (r >= 0) continue;
@@ -457,6 +458,7 @@ static int cmd_labels(int argc, char **argv)
 // ---- the command table: dispatch, help and options in one place ----
 
 #define FORCE_OPTION(what) {"force", 0, RP_OPT_FLAG, A_FORCE, NULL, what " even if a container holds it"}
+#define STRICT_OPTION {"strict", 0, RP_OPT_FLAG, A_STRICT, NULL, "refuse what is not a valid ELF image"}
 #define JSON_OPTION {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print the processor afterwards as JSON, as status --json"}
 
 static const struct rp_option list_opts[] = {
@@ -465,14 +467,14 @@ static const struct rp_option status_opts[] = {
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print a JSON object"}, HELP_OPTION, {0}};
 static const struct rp_option start_opts[] = {
     {"timeout", 't', RP_OPT_VALUE, A_TIMEOUT, "MS", "wait at most MS milliseconds for it to run (default 10000)"},
-    FORCE_OPTION("start it"), JSON_OPTION, HELP_OPTION, {0}};
+    FORCE_OPTION("start it"), STRICT_OPTION, JSON_OPTION, HELP_OPTION, {0}};
 static const struct rp_option stop_opts[] = {FORCE_OPTION("stop it"), JSON_OPTION, HELP_OPTION, {0}};
 static const struct rp_option logs_opts[] = {
     {"follow", 'f', RP_OPT_FLAG, A_FOLLOW, NULL, "keep printing new lines, across restarts, until interrupted"},
     HELP_OPTION, {0}};
 static const struct rp_option recovery_opts[] = {JSON_OPTION, HELP_OPTION, {0}};
 static const struct rp_option boot_opts[] = {
-    FORCE_OPTION("start each processor"),
+    FORCE_OPTION("start each processor"), STRICT_OPTION,
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print what became of each processor as a JSON array, at the end"},
     HELP_OPTION, {0}};
 static const struct rp_option labels_opts[] = {

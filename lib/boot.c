@@ -203,7 +203,7 @@ static int settle(const struct rp_rproc *p, const char *fw, int timeout_ms, stru
 int rp_boot_start(const struct rp_rproc *p, const char *fw, int timeout_ms, struct rp_err *e)
 {
   char cur[RP_FW_NAME_MAX] = "";
-  int s = rp_rproc_state(p, e);
+  int s = rp_rproc_settled(p, timeout_ms, e);
   if (s < 0) return s;
   if (rp_rproc_read(p, "firmware", cur, sizeof(cur), NULL) < 0) cur[0] = 0;
   int same = !fw || !strcmp(cur, fw);
@@ -240,15 +240,15 @@ int rp_boot_stage(const struct rp_rproc *p, const char *file, int how, char *rel
   char owner[64];
   rp_fmt(owner, sizeof(owner), "rproc/%s", p->dev);
   int r = rp_stage_name(owner, rp_path_base(file), rel, cap, e);
-  if (r || how == RP_BOOT_NAME) return r;
+  if (r || (how & 3) == RP_BOOT_NAME) return r;
   int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   struct rp_elf elf;
   if (fd < 0) return rp_errf(e, errno, "cannot open %s: %s", file, strerror(errno));
   r = rp_stage_fits(fd, file, e);
-  if (!r) r = rp_elf_inspect(fd, file, &elf, e);
-  if (!r && how == RP_BOOT_COPY) r = rp_stage_copy(fd, owner, rp_path_base(file), rel, cap, e);
+  if (!r) r = rp_stage_format(fd, file, how & RP_BOOT_STRICT, &elf, e);
+  if (r >= 0 && (how & 3) == RP_BOOT_COPY) r = rp_stage_copy(fd, owner, rp_path_base(file), rel, cap, e);
   close(fd);
-  return r;
+  return r > 0 ? 0 : r;
 }
 
 // The kernel's name for an entry's firmware in rel: a bare name as it is,
@@ -257,7 +257,7 @@ static int prepare_fw(const struct rp_boot_entry *en, const struct rp_rproc *p, 
                       size_t cap, int stage, struct rp_err *e)
 {
   if (en->firmware[0] != '/') return rp_strlcpy(rel, en->firmware, cap) ? -ENAMETOOLONG : 0;
-  return rp_boot_stage(p, en->firmware, stage ? RP_BOOT_COPY : RP_BOOT_NAME, rel, cap, e);
+  return rp_boot_stage(p, en->firmware, stage ? RP_BOOT_COPY | en->strict : RP_BOOT_NAME, rel, cap, e);
 }
 
 static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, struct rp_err *e)
@@ -265,7 +265,7 @@ static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, str
   char rel[RP_FW_NAME_MAX];
   int r = prepare_fw(en, p, rel, sizeof(rel), 0, e);
   if (r) return r;
-  int s = rp_rproc_state(p, e);
+  int s = rp_rproc_settled(p, RP_RPROC_SETTLE_MS, e);
   if (s < 0) return s;
   // An attached processor runs what the boot loader started, whose name the
   // kernel does not know: a boot entry for it is taken as that firmware.

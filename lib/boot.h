@@ -34,6 +34,7 @@ struct rp_boot_entry {
   enum rp_boot_policy on_failure;
   char recovery[16];             // "" = leave as is
   int force;                     // set by the caller (not the config): ignore container claims
+  int strict;                    // by the caller: RP_BOOT_STRICT to refuse what is not ELF
 };
 
 struct rp_boot_cfg {
@@ -65,9 +66,10 @@ int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, stru
                   struct rp_err *e);
 
 // A firmware file for p: its name for the kernel, rproc/remoteprocN/BASE,
-// goes to rel; RP_BOOT_CHECK also checks that file is a regular ELF file,
-// RP_BOOT_COPY then copies it there (lib/stage).
-enum { RP_BOOT_NAME, RP_BOOT_CHECK, RP_BOOT_COPY };
+// goes to rel; RP_BOOT_CHECK also checks that file is a regular file and,
+// a warning or with RP_BOOT_STRICT (or-ed in) a refusal, an ELF image
+// (rp_stage_format); RP_BOOT_COPY then copies it there (lib/stage).
+enum { RP_BOOT_NAME, RP_BOOT_CHECK, RP_BOOT_COPY, RP_BOOT_STRICT = 4 };
 int rp_boot_stage(const struct rp_rproc *p, const char *file, int how, char *rel, size_t cap,
                   struct rp_err *e);
 

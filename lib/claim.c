@@ -15,19 +15,18 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-// The one spelling of where claims live.
-static int claims_dir(char *buf, size_t cap) { return rp_path(buf, cap, "run/rprocbox/claims"); }
+int rp_claim_dir(char *buf, size_t cap) { return rp_path_run(buf, cap, "rprocbox/claims"); }
 
 static int claim_path(const char *dev, char *buf, size_t cap)
 {
   char dir[RP_PATH_MAX];
-  return claims_dir(dir, sizeof(dir)) || rp_path_join(buf, cap, dir, dev);
+  return rp_claim_dir(dir, sizeof(dir)) || rp_path_join(buf, cap, dir, dev);
 }
 
 int rp_claim_lock_open(struct rp_err *e)
 {
   char dir[RP_PATH_MAX], lock[RP_PATH_MAX];
-  if (claims_dir(dir, sizeof(dir)) || rp_path_join(lock, sizeof(lock), dir, ".lock"))
+  if (rp_claim_dir(dir, sizeof(dir)) || rp_path_join(lock, sizeof(lock), dir, ".lock"))
     return rp_errf(e, ENAMETOOLONG, "claims path too long");
   int r = rp_fs_mkdir_p(dir, 0700, e);
   if (r) return r;
@@ -94,7 +93,7 @@ static void drop_tmp(const char *dev)
   char dir[RP_PATH_MAX];
   struct rp_dir d;
   size_t n = strlen(dev);
-  if (claims_dir(dir, sizeof(dir)) || rp_dir_open(&d, AT_FDCWD, dir)) return;
+  if (rp_claim_dir(dir, sizeof(dir)) || rp_dir_open(&d, AT_FDCWD, dir)) return;
   for (const char *f; (f = rp_dir_next(&d));)
     if (f[0] == '.' && !strncmp(f + 1, dev, n) && f[n + 1] == '.') unlinkat(d.fd, f, 0);
   rp_dir_close(&d);
@@ -141,7 +140,7 @@ int rp_claim_each(int (*fn)(const char *dev, const struct rp_claim *c, int r, vo
   struct rp_claim c;
   struct rp_dir d;
   int stop = 0;
-  if (claims_dir(dir, sizeof(dir)) || rp_dir_open(&d, AT_FDCWD, dir)) return -ENOENT;
+  if (rp_claim_dir(dir, sizeof(dir)) || rp_dir_open(&d, AT_FDCWD, dir)) return -ENOENT;
   for (const char *n; !stop && (n = rp_dir_next(&d));)
     if (n[0] != '.')  // the lock, and temporary files of a write
       stop = fn(n, &c, rp_claim_get(n, &c, NULL), arg);

@@ -1,6 +1,6 @@
 // claim.h - one container per processor, claimed atomically
 //
-// A claim is a small file $RPROC_ROOT/run/rprocbox/claims/<remoteprocN>
+// A claim is a small file <rp_claim_dir>/<remoteprocN>
 // naming the container and the process that holds the processor. Claims are
 // taken and checked under one flock, so two creates racing for a processor
 // cannot both win. A claim whose holder process is gone is stale (the
@@ -19,6 +19,12 @@ struct rp_claim {
   int pid;                    // holder: the proxy, or the creating runtime
   unsigned long long start;   // its start time, against pid reuse
 };
+
+// The claims directory: $RPROC_ROOT/run/rprocbox/claims as root, else the
+// user's own (rp_path_run): claims guard between containers of one user,
+// and the processor's state between users (firmware no container of the
+// user started is never taken over).
+int rp_claim_dir(char *buf, size_t cap);
 
 // Take the claims lock (creating the directory). Returns the lock fd.
 int rp_claim_lock(struct rp_err *e);

@@ -80,31 +80,42 @@ static int check_board(struct job *j)
   return rp_errf(j->e, EINVAL, "this container is for board \"%s\", but this board is %s", want, have);
 }
 
+// Annotation remoteproc.firmware-check: strict refuses what the kernel's
+// ELF loader would refuse; warn (the default) leaves it to the kernel.
+static int firmware_strict(struct job *j)
+{
+  const char *v = rp_spec_annotation(&spec, "remoteproc.firmware-check");
+  if (!v || !strcmp(v, "warn")) return 0;
+  if (!strcmp(v, "strict")) return 1;
+  return rp_errf(j->e, EINVAL, "annotation remoteproc.firmware-check must be warn or strict, not %s", v);
+}
+
 // Everything start will need of the name and the file is checked here,
 // before anything is claimed or copied: the name the kernel will be given
-// (rp_stage_name) and the size.
+// (rp_stage_name), the size and, as far as the annotation asks, the format.
 static int check_firmware(struct job *j)
 {
   struct rp_elf elf;
   char m[32], owner[RP_PATH_MAX], staged[sizeof(j->st.fw_staged)];
-  int r = rp_stage_printable(spec.fw, j->e);
+  int strict = firmware_strict(j), r = strict < 0 ? strict : rp_stage_printable(spec.fw, j->e);
   if (r) return r;
   int fd = rp_rt_open_firmware(&j->st, spec.fw, 1, j->st.fw_resolved, sizeof(j->st.fw_resolved), j->e);
   if (fd < 0) return rp_errwrap(j->e, "firmware");
-  r = rp_stage_fits(fd, spec.fw, j->e);
-  if (!r && rp_elf_inspect(fd, spec.fw, &elf, j->e)) r = rp_errwrap(j->e, "firmware");
+  int elf_r = rp_stage_fits(fd, spec.fw, j->e);
+  if (!elf_r && (elf_r = rp_stage_format(fd, spec.fw, strict, &elf, j->e)) < 0) rp_errwrap(j->e, "firmware");
   close(fd);
-  if (r) return r;
+  if (elf_r < 0) return elf_r;
   if (rp_state_owner(j->st.dir, owner, sizeof(owner))) return rp_errf(j->e, ENAMETOOLONG, "state path too long");
   r = rp_stage_name(owner, rp_path_base(j->st.fw_resolved), staged, sizeof(staged), j->e);
   if (r) return r;
+  rp_strlcpy(j->st.fw, spec.fw, sizeof(j->st.fw));
+  if (elf_r) return 0;  // not ELF: no resource table to look for
   rp_log(RP_LOG_INFO, "firmware %s: ELF%d %s, %d loadable segment(s)", spec.fw, elf.cls,
          rp_elf_machine_name(elf.machine, m, sizeof(m)), elf.nload);
   j->st.rsc = elf.has_rsc;
   if (!elf.has_rsc)
     rp_log(RP_LOG_WARN, "firmware %s has no .resource_table section: the kernel gets no trace "
            "buffer from it, so there will be no firmware log", spec.fw);
-  rp_strlcpy(j->st.fw, spec.fw, sizeof(j->st.fw));
   return 0;
 }
 
@@ -151,6 +162,19 @@ static int paths(struct job *j)
   return err ? rp_errf(j->e, err, "container root %s is not a directory", root) : 0;
 }
 
+// A create's state says CREATING until the create dies or gets further.
+// Judged dead, it is read again: a create that wrote CREATED and exited
+// between the first read and the check is no dead one (taking it for one
+// let two creates of one id both succeed).
+static int died_creating(const struct job *j, struct rp_state *old)
+{
+  int creator = old->creator;
+  unsigned long long start = old->creator_start;
+  if (old->phase != RP_PH_CREATING || rp_state_status(old) != RP_ST_STOPPED) return 0;
+  return !rp_state_read(j->rt->root, j->st.id, old, NULL) && old->phase == RP_PH_CREATING &&
+         old->creator == creator && old->creator_start == start;
+}
+
 // Make the state directory; replace one left by a create that died.
 static int make_dir(struct job *j)
 {
@@ -175,8 +199,7 @@ static int make_dir(struct job *j)
       break;
     }
     int rd = rp_state_read(j->rt->root, j->st.id, &old, NULL);
-    int stale = (rd == -ENOENT) || (!rd && old.phase == RP_PH_CREATING &&
-                                    rp_state_status(&old) == RP_ST_STOPPED);
+    int stale = rd == -ENOENT || (!rd && died_creating(j, &old));
     if (!stale) break;
     if (!rd && old.proc_dev[0]) rp_claim_drop(old.proc_dev, old.dir, NULL);
     rp_fs_rmtree(j->st.dir, NULL);
@@ -193,7 +216,7 @@ static int claim(struct job *j)
   if (lock < 0) return lock;
   int had = rp_claim_get(j->proc.dev, &c, NULL) > 0 && strcmp(c.statedir, j->st.dir);
   int held = had && rp_claim_live(&c);
-  int s = rp_rproc_state(&j->proc, j->e);
+  int s = rp_rproc_settled(&j->proc, RP_RPROC_SETTLE_MS, j->e);
   rp_rproc_read(&j->proc, "firmware", fw, sizeof(fw), NULL);
   // A holder that has just died (kill KILL, until it or the guardian stops
   // the processor) still runs the firmware it staged, <owner>/<file>
@@ -361,6 +384,23 @@ static const char *fw_area(char *buf, size_t cap)
   return buf;
 }
 
+// One warning for the namespaces not used: user and time always (ns.h),
+// the others when not root may not make or join them.
+static void warn_skipped(const struct job *j, int skipped)
+{
+  char names[96] = "";
+  for (int i = 0; i < spec.nns; i++)
+    if (skipped & spec.ns[i].type & ~(CLONE_NEWUSER | 0x80))
+      rp_fmt(names + strlen(names), sizeof(names) - strlen(names), "%s%s", names[0] ? ", " : "",
+             rp_spec_ns_name(spec.ns[i].type));
+  if (names[0])
+    rp_log(RP_LOG_WARN, "container %s: not root, so the namespaces %s are not used: the proxy stays "
+           "in the caller's", j->st.id, names);
+  else if (skipped)
+    rp_log(RP_LOG_WARN, "container %s: user and time namespaces are not used: the proxy must write "
+           "the host's sysfs", j->st.id);
+}
+
 // In the container's namespaces, with a root of its own when it has a
 // mount namespace of its own; then fork the proxy. Returns its pid, or -1
 // with the reason in e.
@@ -372,11 +412,10 @@ static pid_t enter_and_fork(struct job *j, struct ends *x, struct rp_err *e)
   x->claims = rp_claim_lock_open(NULL);  // host paths: before the namespaces
   x->out = own_stdout(j);
   if (rp_ns_enter(&spec, &skipped, e)) return -1;
-  if (skipped) rp_log(RP_LOG_WARN, "container %s: user and time namespaces are not used: the proxy "
-                      "must write the host's sysfs", j->st.id);
+  warn_skipped(j, skipped);
   // A failure here leaves the proxy with the copy of every mount: it
   // works, it only pins them.
-  if (rp_ns_new(&spec, CLONE_NEWNS)) rp_ns_keep_only_sys(j->st.dir, fw, NULL);
+  if (rp_ns_new(&spec, CLONE_NEWNS) && !(skipped & CLONE_NEWNS)) rp_ns_keep_only_sys(j->st.dir, fw, NULL);
   pid_t pid = fork();
   if (pid == 0) proxy_child(j, x);
   if (pid < 0) rp_errf(e, errno, "cannot fork the proxy: %s", strerror(errno));

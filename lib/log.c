@@ -113,19 +113,11 @@ static void vlog(enum rp_log_level level, int always_stderr, const char *fmt, va
   if (lg.fd < 0 || always_stderr) stderr_line(level, msg);
 }
 
-void rp_log(enum rp_log_level level, const char *fmt, ...)
+void rp_log(int level, const char *fmt, ...)
 {
-  if (level > lg.level) return;
+  if ((level & 7) > (int)lg.level) return;
   va_list ap;
   va_start(ap, fmt);
-  vlog(level, 0, fmt, ap);
-  va_end(ap);
-}
-
-void rp_log_error(const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vlog(RP_LOG_ERROR, 1, fmt, ap);
+  vlog(level & 7, level & RP_LOG_STDERR, fmt, ap);
   va_end(ap);
 }

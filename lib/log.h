@@ -25,11 +25,13 @@ int rp_log_open(const char *path, struct rp_err *e);
 int rp_log_level_parse(const char *s);
 
 // Write one line to the sink when level passes the threshold.
-void rp_log(enum rp_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 // An error for the user: always "prog: msg" on stderr, and when a file sink
-// is open also a line there (JSON or text).
-void rp_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// is open also a line there (JSON or text). (One variadic function: each
+// costs its register spills.)
+#define RP_LOG_STDERR 8
+#define rp_log_error(...) rp_log(RP_LOG_ERROR | RP_LOG_STDERR, __VA_ARGS__)
 
 // RFC 3339 UTC time with nanoseconds into buf (>= 40 bytes).
 void rp_log_time(char *buf, int cap);

@@ -63,33 +63,31 @@ int rp_ns_check(const struct rp_spec *s, struct rp_err *e)
   return r;
 }
 
-static int enter(const struct rp_spec *s, const int *fd, int *skipped, struct rp_err *e)
+// Join or create one namespace. Without root, one the caller may not
+// join or create is skipped (*skipped): the proxy stays in the caller's.
+static int enter_one(const struct rp_ns *ns, int fd, int *skipped, struct rp_err *e)
+{
+  if (ns->path ? !setns(fd, ns->type) : !unshare(ns->type)) return 0;
+  if (errno == EPERM && geteuid()) return *skipped |= ns->type, 0;
+  if (ns->path) return rp_errf(e, errno, "cannot join namespace %s: %s", ns->path, strerror(errno));
+  return rp_errf(e, errno, "cannot create a %s namespace: %s", rp_spec_ns_name(ns->type), strerror(errno));
+}
+
+// The pid namespace applies to the next fork only: joined or made last.
+static int enter(const struct rp_spec *s, const int *fd, int *skipped, int pid, struct rp_err *e)
 {
   for (int i = 0; i < s->nns; i++) {
     const struct rp_ns *ns = &s->ns[i];
-    if (ns->type == CLONE_NEWPID) continue;
+    if ((ns->type == CLONE_NEWPID) != pid) continue;
     if (skip(ns)) {  // user, time: see ns.h
       *skipped |= ns->type;
       continue;
     }
-    if (ns->path && setns(fd[i], ns->type))
-      return rp_errf(e, errno, "cannot join namespace %s: %s", ns->path, strerror(errno));
-    if (!ns->path && unshare(ns->type)) return rp_errf(e, errno, "cannot create a namespace: %s", strerror(errno));
+    int r = enter_one(ns, fd[i], skipped, e);
+    if (r) return r;
     // A fresh mount namespace follows the host's mounts and never pins them.
-    if (ns->type == CLONE_NEWNS && !ns->path) mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
-  }
-  return 0;
-}
-
-// The pid namespace applies to the next fork only: joined or made last.
-static int enter_pid(const struct rp_spec *s, const int *fd, struct rp_err *e)
-{
-  for (int i = 0; i < s->nns; i++) {
-    const struct rp_ns *ns = &s->ns[i];
-    if (ns->type != CLONE_NEWPID) continue;
-    if (ns->path && setns(fd[i], CLONE_NEWPID))
-      return rp_errf(e, errno, "cannot join namespace %s: %s", ns->path, strerror(errno));
-    if (!ns->path && unshare(CLONE_NEWPID)) return rp_errf(e, errno, "cannot create a pid namespace: %s", strerror(errno));
+    if (ns->type == CLONE_NEWNS && !ns->path && !(*skipped & CLONE_NEWNS))
+      mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
   }
   return 0;
 }
@@ -100,8 +98,8 @@ int rp_ns_enter(const struct rp_spec *s, int *skipped, struct rp_err *e)
   *skipped = 0;
   for (int i = 0; i < RP_SPEC_NS; i++) fd[i] = -1;
   int r = open_all(s, fd, e);
-  if (!r) r = enter(s, fd, skipped, e);
-  if (!r) r = enter_pid(s, fd, e);
+  if (!r) r = enter(s, fd, skipped, 0, e);
+  if (!r) r = enter(s, fd, skipped, 1, e);
   for (int i = 0; i < s->nns; i++)
     if (fd[i] >= 0) close(fd[i]);
   return r;

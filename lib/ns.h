@@ -14,7 +14,8 @@
 // Join (path) or create every namespace in s but user and time; the pid
 // namespace, last, applies to the children forked next. Every path is
 // opened before any is joined. *skipped gets the CLONE_NEW* flags that
-// were not applied.
+// were not applied: user and time, and, without root, every one the caller
+// may not join or create (EPERM), so that the proxy stays in the caller's.
 int rp_ns_enter(const struct rp_spec *s, int *skipped, struct rp_err *e);
 
 // Open and close every namespace path of s as rp_ns_enter would: 0 when

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int root_too_long;  // then every path fails: never fall back to the real "/"
 
@@ -30,6 +31,15 @@ const char *rp_path_root(void)
     done = 1;
   }
   return root;
+}
+
+int rp_path_run(char *buf, size_t cap, const char *name)
+{
+  const char *xdg;
+  // (Without the runtime, a build runs only as root: rproc at boot.)
+  if (CFG_RUNTIME && geteuid() && (xdg = getenv("XDG_RUNTIME_DIR")) && xdg[0] == '/')
+    return rp_fmt(buf, cap, "%s/%s", xdg, name) ? -ENAMETOOLONG : 0;
+  return rp_path(buf, cap, "run/%s", name);
 }
 
 int rp_path(char *buf, size_t cap, const char *fmt, ...)

@@ -17,6 +17,11 @@ const char *rp_path_root(void);
 // Returns 0 or -ENAMETOOLONG.
 int rp_path(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+// buf = the directory for run-time files called name: <root>/run/<name> as
+// root, else $XDG_RUNTIME_DIR/<name>, the user's own, where runc and crun
+// keep theirs when not root (<root>/run/<name> when it is not set).
+int rp_path_run(char *buf, size_t cap, const char *name);
+
 // Join dir and name with one slash. Returns 0 or -ENAMETOOLONG.
 int rp_path_join(char *buf, size_t cap, const char *dir, const char *name);
 

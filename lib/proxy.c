@@ -35,6 +35,7 @@ struct px {
   int last_state;            // what the previous tick read, or -1
   unsigned ticks;            // ticks since the start: the slower cadences
   long unsure_since;         // when a possible kernel recovery began, or 0
+  long unknown_since;        // when a word no kernel shows appeared, or 0
   long trace_next;           // no trace0: when to look for it again
   struct rp_trace trace;
   char out[8192];            // log text waiting for a slow reader
@@ -145,7 +146,8 @@ int rp_proxy_stop_ours(const struct rp_rproc *p, const char *fw, int lockfd, str
   int lock = lockfd >= 0 ? rp_claim_lock_hold(lockfd, 1, e) : rp_claim_lock(e), stopped = 0;
   if (lock < 0) return lock;
   for (int i = 0; i < 16; i++) {  // starts are reference counted: stop until offline
-    int s = rp_rproc_state(p, e);
+    int s = rp_rproc_settled(p, RP_RPROC_SETTLE_MS, e);  // a stop is never written twice for one
+    if (s == -ETIMEDOUT) stopped = s;
     if (s < 0 || s == RP_RS_OFFLINE || !fw[0]) break;
     if (rp_rproc_read(p, "firmware", cur, sizeof(cur), NULL) < 0 || strcmp(cur, fw)) break;
     int r = rp_rproc_stop(p, e);
@@ -166,7 +168,7 @@ static int do_start(struct px *x, const char *fw, char *reply, size_t cap)
   struct rp_err e = {0};
   char cur[RP_FW_NAME_MAX] = "";
   if (x->c->sandbox) return rp_fmt(reply, cap, "ok"), 0;
-  int s = rp_rproc_state(&x->p, &e);
+  int s = rp_rproc_settled(&x->p, RP_PROXY_START_TIMEOUT, &e);
   rp_rproc_read(&x->p, "firmware", cur, sizeof(cur), NULL);
   if (s == RP_RS_RUNNING && !strcmp(cur, fw)) {  // a retried start: never start twice
     rp_strlcpy(x->fw, fw, sizeof(x->fw));
@@ -264,6 +266,16 @@ static int recovering(struct px *x, int s)
   return now - x->unsure_since < RP_PROXY_START_TIMEOUT;
 }
 
+// A word no kernel shows is a driver on plain files still answering a
+// write: waited on for as long as a start may take, never answered.
+static int unsettled(struct px *x, int s)
+{
+  if (s != RP_RS_UNKNOWN) return x->unknown_since = 0;
+  long now = now_ms();
+  if (!x->unknown_since) x->unknown_since = now;
+  return now - x->unknown_since < RP_PROXY_START_TIMEOUT;
+}
+
 // The state on every tick through a descriptor kept open: one pread. The
 // firmware name only when the state moved, or every RP_PROXY_FW_TICKS:
 // replacing it takes a stop and a start, which a tick sees unless both fall
@@ -303,6 +315,7 @@ static int tick(struct px *x)
     say(x, "someone else replaced the firmware of %s with %s", cur);
     return finish(x, RP_PROXY_LOST, "someone else replaced the firmware");
   }
+  if (unsettled(x, s)) return -1;
   if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) {
     if (x->unsure_since) say(x, "firmware on %s crashed%s; the kernel recovered it", "");
     x->unsure_since = 0;

@@ -211,6 +211,23 @@ int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e)
   return r < 0 ? r : (int)rp_rstate_parse(s);
 }
 
+int rp_rproc_settled(const struct rp_rproc *p, int timeout_ms, struct rp_err *e)
+{
+  struct timespec tick = {0, 10 * 1000 * 1000};
+  char w[32];
+  // Only test rigs show other words, and a build without the runtime is
+  // for boards (rproc at boot): it reads the state as it is.
+  if (!CFG_RUNTIME) return rp_rproc_state(p, e);
+  for (int waited = 0;; waited += 10) {
+    int r = rp_rproc_read(p, "state", w, sizeof(w), e);
+    if (r < 0 || (r = (int)rp_rstate_parse(w)) != RP_RS_UNKNOWN) return r;
+    if (waited >= timeout_ms)
+      return rp_errf(e, ETIMEDOUT, "%s still shows state \"%s\" after %d ms, a word no kernel shows", p->name,
+                     w, timeout_ms);
+    nanosleep(&tick, NULL);
+  }
+}
+
 int rp_rproc_fw_dirs(char dirs[3][RP_PATH_MAX], struct rp_err *e)
 {
   char std[RP_PATH_MAX];
@@ -343,7 +360,7 @@ static int stop_crashed(const struct rp_rproc *p, struct rp_err *e)
     return rp_errf(e, why.code, "cannot stop %s: this kernel stops a crashed processor only after "
                    "a recovery, and the recovery failed (%s); reload its driver or reboot",
                    p->name, why.msg);
-  if (rp_rproc_state(p, NULL) == RP_RS_OFFLINE) return 0;  // the recovery's start failed
+  if (rp_rproc_settled(p, RP_RPROC_SETTLE_MS, NULL) == RP_RS_OFFLINE) return 0;  // the recovery's start failed
   return rp_rproc_write(p, "state", "stop", e);
 }
 

@@ -66,8 +66,15 @@ int rp_rproc_open(const struct rp_rproc *p, const char *attr);
 // value on such a read), trailing newline removed. Length or -errno.
 int rp_rproc_reread(int fd, char *buf, size_t cap);
 
-// Current state, read live. Negative code on error.
+// Current state, read live. Negative code on error. A word no kernel shows
+// (RP_RS_UNKNOWN: "stop" or "start" left by a driver on plain files that
+// has not answered yet) is not a state to act on: see rp_rproc_settled.
 int rp_rproc_state(const struct rp_rproc *p, struct rp_err *e);
+
+// The state once it is a word the kernel shows, polled every 10 ms for at
+// most timeout_ms (then -ETIMEDOUT, the word in e); never written to.
+#define RP_RPROC_SETTLE_MS 10000  // the bound where no start or stop timeout is given
+int rp_rproc_settled(const struct rp_rproc *p, int timeout_ms, struct rp_err *e);
 
 // Write one attribute; on failure e explains the kernel's errno.
 int rp_rproc_write(const struct rp_rproc *p, const char *attr, const char *val,

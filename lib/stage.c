@@ -3,6 +3,7 @@
 #include "stage.h"
 #include "dir.h"
 #include "fs.h"
+#include "log.h"
 #include "path.h"
 #include "rproc.h"
 
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int owner_dir(const char *owner, char *dir, size_t cap, struct rp_err *e)
 {
@@ -60,7 +62,17 @@ int rp_stage_fits(int fd, const char *name, struct rp_err *e)
   if (fstat(fd, &st) || !S_ISREG(st.st_mode)) return rp_errf(e, EINVAL, "%s is not a regular file", name);
   if (st.st_size > RP_FW_MAX_BYTES)
     return rp_errf(e, EFBIG, "firmware %s is larger than %lld MiB", name, RP_FW_MAX_BYTES >> 20);
-  return 0;
+  return st.st_size ? 0 : rp_errf(e, EINVAL, "firmware %s is empty", name);
+}
+
+int rp_stage_format(int fd, const char *name, int strict, struct rp_elf *elf, struct rp_err *e)
+{
+  struct rp_err why = {0};
+  if (!rp_elf_inspect(fd, name, elf, &why)) return 0;
+  if (strict && e) *e = why;
+  if (strict) return -why.code;
+  rp_log(RP_LOG_WARN, "firmware %s; passed to the kernel as it is", why.msg);
+  return 1;
 }
 
 int rp_stage_copy(int srcfd, const char *owner, const char *file, char *relname, size_t cap,
@@ -101,7 +113,11 @@ void rp_stage_sweep(const char *area, int (*in_use)(const char *name))
   if (rp_rproc_fwdir(fw, sizeof(fw), NULL, 0, NULL) || rp_path_join(dir, sizeof(dir), fw, area) ||
       rp_dir_open(&d, AT_FDCWD, dir))
     return;
+  struct stat st;
+  // Only what this user staged: another user's claims are not ours to read.
   for (const char *n; (n = rp_dir_next(&d));)
-    if (!in_use(n) && !rp_path_join(old, sizeof(old), dir, n)) rp_fs_rmtree(old, NULL);
+    if (!fstatat(d.fd, n, &st, AT_SYMLINK_NOFOLLOW) && st.st_uid == geteuid() && !in_use(n) &&
+        !rp_path_join(old, sizeof(old), dir, n))
+      rp_fs_rmtree(old, NULL);
   rp_dir_close(&d);
 }

@@ -41,10 +41,8 @@ int rp_state_valid_id(const char *id, struct rp_err *e)
 
 int rp_state_default_root(char *buf, size_t cap, struct rp_err *e)
 {
-  const char *xdg = getenv("XDG_RUNTIME_DIR");
   char raw[RP_PATH_MAX];
-  int r = geteuid() == 0 || !xdg || !*xdg ? rp_path(raw, sizeof(raw), "run/remoteproc-runtime")
-                                          : rp_fmt(raw, sizeof(raw), "%s/remoteproc-runtime", xdg);
+  int r = rp_path_run(raw, sizeof(raw), "remoteproc-runtime");
   if (!r && rp_path_canon(raw, buf, cap)) r = rp_strlcpy(buf, raw, cap);
   return r ? rp_errf(e, ENAMETOOLONG, "state directory path too long") : 0;
 }
@@ -230,7 +228,7 @@ static int processor_lost(const struct rp_state *st)
   char v[RP_FW_NAME_MAX], trace[RP_PATH_MAX];
   rp_strlcpy(p.dev, st->proc_dev, sizeof(p.dev));
   int s = rp_rproc_state(&p, NULL);
-  if (s < 0) return 0;  // sysfs unreadable: trust the live proxy
+  if (s < 0 || s == RP_RS_UNKNOWN) return 0;  // unreadable, or not settled: trust the live proxy
   if (rp_rproc_read(&p, "firmware", v, sizeof(v), NULL) >= 0 && strcmp(v, st->fw_staged)) return 1;
   if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) return 0;
   int known = st->rsc && !rp_rproc_trace_path(&p, trace, sizeof(trace));

@@ -54,8 +54,7 @@ struct rp_state {
 // Containers ids: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most RP_ID_MAX bytes.
 int rp_state_valid_id(const char *id, struct rp_err *e);
 
-// Default --root: <RPROC_ROOT>/run/remoteproc-runtime as root, else
-// $XDG_RUNTIME_DIR/remoteproc-runtime; canonical (rp_path_canon).
+// Default --root: rp_path_run's remoteproc-runtime; canonical (rp_path_canon).
 int rp_state_default_root(char *buf, size_t cap, struct rp_err *e);
 
 // Where the container whose state directory is statedir stages firmware

@@ -222,6 +222,37 @@ static int states(void)
 }
 IN_CHILD(states)
 
+// A word no kernel shows ("stop" left by a driver on plain files) is waited
+// on until the driver writes a state, and is never written to.
+static int settled(void)
+{
+  char want[256];
+  struct stat before, after;
+  check(three() == 0);
+  check(rp_rproc_lookup("m4", &p, &e) == 0);
+  check(rp_rproc_settled(&p, 0, &e) == RP_RS_OFFLINE);
+  check(put("sys/class/remoteproc/remoteproc0/state", "stop\n") == 0);
+  pid_t pid = fork();
+  if (pid == 0) {  // the driver answers 150 ms later
+    usleep(150 * 1000);
+    _exit(put("sys/class/remoteproc/remoteproc0/state", "offline\n") != 0);
+  }
+  check(pid > 0);
+  check(rp_rproc_settled(&p, 5000, &e) == RP_RS_OFFLINE);
+  int status;
+  check(waitpid(pid, &status, 0) == pid && status == 0);
+  check(put("sys/class/remoteproc/remoteproc0/state", "start\n") == 0);
+  snprintf(want, sizeof(want), "%s/sys/class/remoteproc/remoteproc0/state", root);
+  check(stat(want, &before) == 0);
+  check(rp_rproc_settled(&p, 50, &e) == -ETIMEDOUT);
+  check_str(e.msg, "m4 still shows state \"start\" after 50 ms, a word no kernel shows");
+  check(stat(want, &after) == 0 && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec &&
+        after.st_mtim.tv_sec == before.st_mtim.tv_sec);  // nothing written
+  check(rp_rproc_state(&p, &e) == RP_RS_UNKNOWN);      // a plain read does not wait
+  return 0;
+}
+IN_CHILD(settled)
+
 // A recovery may run only where the kernel can be doing one.
 static int may_recover(void)
 {
@@ -299,6 +330,7 @@ int main(void)
   RUN(test_find_names_only);
   RUN(test_attributes);
   RUN(test_states);
+  RUN(test_settled);
   RUN(test_may_recover);
   RUN(test_write_and_wait);
   RUN(test_fwdir);

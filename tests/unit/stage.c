@@ -9,6 +9,7 @@
 
 #include <errno.h>
 
+#include "log.h"
 #include "rproc.h"
 #include "stage.h"
 
@@ -64,6 +65,25 @@ static int test_fits(void)
   check(rp_stage_fits(fd, "dir", &e) == -EINVAL);
   check_str(e.msg, "dir is not a regular file");
   close(fd);
+  fd = open(unit_path(root, "empty"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+  check(rp_stage_fits(fd, "empty", &e) == -EINVAL);
+  check_str(e.msg, "firmware empty is empty");
+  close(fd);
+  return 0;
+}
+
+// What the kernel's ELF loader would refuse is refused only when strict;
+// otherwise it passes (1), for the driver to judge.
+static int test_format(void)
+{
+  struct rp_elf elf;
+  int fd = open(unit_path(root, "text"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+  check(fd >= 0 && write(fd, "not firmware\n", 13) == 13);
+  rp_log_set_level(RP_LOG_ERROR);  // the warning is not this test's output
+  check(rp_stage_format(fd, "text", 0, &elf, &e) == 1);
+  check(rp_stage_format(fd, "text", 1, &elf, &e) == -EINVAL);
+  check_str(e.msg, "text is not an ELF file");
+  close(fd);
   return 0;
 }
 
@@ -73,6 +93,7 @@ int main(void)
   RUN(test_names);
   RUN(test_printable);
   RUN(test_fits);
+  RUN(test_format);
   unit_rmtree(root);
   return unit_end();
 }

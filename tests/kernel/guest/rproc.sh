@@ -165,13 +165,15 @@ check "start with a bad ELF magic (kernel EINVAL)" "$(outrc rproc start sim1)" \
 put "$R/firmware" rprocsim/short.elf >/dev/null
 check "start with a truncated ELF (kernel EINVAL)" "$(outrc rproc start sim1)" \
   "rproc: cannot start sim1: the kernel rejected firmware rprocsim/short.elf (not a valid image for this processor, see the kernel log)|rc=1"
-check "start FILE that is not ELF: refused before the kernel" "$(outrc rproc start sim1 "$FW/rprocsim/corrupt.elf")" \
+check "start FILE that is not ELF: a warning, and the kernel refuses it" "$(outrc rproc start sim1 "$FW/rprocsim/corrupt.elf")" \
+  "rproc: warning: firmware $FW/rprocsim/corrupt.elf is not an ELF file; passed to the kernel as it is|rproc: cannot start sim1: the kernel rejected firmware rproc/remoteproc1/corrupt.elf (not a valid image for this processor, see the kernel log)|rc=1"
+check "start --strict FILE that is not ELF: refused before the kernel" "$(outrc rproc start --strict sim1 "$FW/rprocsim/corrupt.elf")" \
   "rproc: $FW/rprocsim/corrupt.elf is not an ELF file|rc=1"
-# 6.12.117 refuses section headers past the end, 6.1 and 7.2 boot it: rproc
-# refuses it on every kernel, before the kernel sees it.
+# 6.12.117 refuses section headers past the end, 6.1 and 7.2 boot it: with
+# --strict rproc refuses it on every kernel, before the kernel sees it.
 sh "$TOP/tests/sysfs-conformance.sh" --mkfw "$SCRATCH/shdrcut.elf" shdrcut
-check "start FILE with section headers past the end: refused before the kernel" \
-  "$(outrc rproc start sim1 "$SCRATCH/shdrcut.elf")/$(get "$R/state")" \
+check "start --strict FILE with section headers past the end: refused before the kernel" \
+  "$(outrc rproc start --strict sim1 "$SCRATCH/shdrcut.elf")/$(get "$R/state")" \
   "rproc: $SCRATCH/shdrcut.elf has section headers out of bounds (they end beyond the file)|rc=1/offline"
 put "$R/firmware" rprocsim/trace.elf >/dev/null
 put "$C/fail_start" 5 >/dev/null
