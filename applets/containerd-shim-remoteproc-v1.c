@@ -20,8 +20,10 @@
 
 static struct rp_shim_opts o;
 static struct rp_err err;
-static unsigned char in[1 << 20], out[4096];
-static char strings[4096];
+// Whole pages (RP_PROC_PAGE), which the server forked from `start` gives
+// back (server): neither it nor the proxies it forks keep them.
+static unsigned char in[1 << 20] RP_PROC_PAGES, out[4096] RP_PROC_PAGES;
+static char strings[4096] RP_PROC_PAGES;
 
 enum { F_NS = 1, F_ID, F_ADDR, F_PUB, F_BUNDLE, F_DEBUG, F_SOCKET, F_DEBUGSOCK, F_VERSION, F_INFO, F_HELP };
 
@@ -90,22 +92,28 @@ static void need_ids(void)
   if (rp_state_valid_id(o.id, &err)) die_err(&err);
 }
 
-// Move an option string out of argv, which the server reuses as its title.
-static void own(const char **p)
+// Move an option string into buf (used bytes taken): out of argv, which the
+// server reuses as its title, and out of the pages it gives back.
+static void own(const char **p, char *buf, size_t cap, size_t *used)
 {
-  static char buf[8192];
-  static size_t used;
   size_t n = *p ? strlen(*p) + 1 : 0;
-  if (!n || used + n > sizeof(buf)) return;
-  *p = memcpy(buf + used, *p, n);
-  used += n;
+  if (!n || *used + n > cap) return;
+  *p = memcpy(buf + *used, *p, n);
+  *used += n;
 }
 
 // The long-lived server: own session, stdio off containerd's start pipe.
+// Its option strings live in its frame, which it never leaves (and which
+// the proxies it forks give back with their callers' frames).
 static _Noreturn void server(int lfd, char *title, size_t cap)
 {
+  char buf[8192];
+  size_t used = 0;
   const char **opts[] = {&o.ns, &o.id, &o.grpc, &o.publish_bin, &o.bundle, &o.ttrpc, &o.socket_dir};
-  for (unsigned i = 0; i < sizeof(opts) / sizeof(*opts); i++) own(opts[i]);
+  for (unsigned i = 0; i < sizeof(opts) / sizeof(*opts); i++) own(opts[i], buf, sizeof(buf), &used);
+  rp_proc_forget(in, sizeof(in));  // start's stdin and replies
+  rp_proc_forget(out, sizeof(out));
+  rp_proc_forget(strings, sizeof(strings));
   int log = open("log", O_WRONLY | O_NONBLOCK | O_CLOEXEC);  // the bundle's log FIFO
   int null = open("/dev/null", O_RDWR | O_CLOEXEC);
   setsid();

@@ -14,6 +14,8 @@
 #define RP_SHIMINT_H
 
 #include "events.h"
+#include "path.h"
+#include "proc.h"
 #include "rt.h"
 #include "shim.h"
 #include "taskpb.h"
@@ -59,7 +61,9 @@ struct conn {
   struct rp_ttrpc_conn c;
 };
 
-struct shim {
+// All the server writes: the proxies and guardians it forks give it back in
+// one piece (rp_proc_forget in shim.c), hence whole pages.
+struct RP_PROC_PAGES shim {
   struct rp_shim_opts o;
   struct rp_rt rt;
   int lfd, sigfd, devnull;
@@ -70,6 +74,11 @@ struct shim {
   struct task t[SHIM_TASKS];
   struct conn c[SHIM_CONNS];
   struct rp_events ev;
+  struct {  // the Task handlers' working memory (shimtask.c), too big for the stack
+    char arena[3 * RP_PATH_MAX + 8192];  // one rootfs mount's strings
+    struct rp_pb_create_task_request create;
+    struct rp_pb_pids_response pids;
+  } scratch;
 };
 
 extern struct shim shim;
