@@ -52,9 +52,10 @@ REVISION := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # compiles there). The binary is static and not position independent, so
 # PIE code (the toolchain's default) would only be bigger; -flto lets code
 # used once be inlined across files, and drops what no caller keeps.
-RP_CODEGEN := -Os -fno-pie -flto=auto -ffunction-sections -fdata-sections
-# x86-64 otherwise aligns every array of 32 bytes or more to 32.
-RP_CODEGEN += $(if $(filter x86_64,$(ARCH)),-malign-data=abi)
+RP_CODEGEN := -Os -fno-pie -flto=auto -fomit-frame-pointer -ffunction-sections -fdata-sections
+# x86-64 otherwise aligns every array of 32 bytes or more to 32, and its
+# jump tables (8 bytes a case) are bigger than the compares they replace.
+RP_CODEGEN += $(if $(filter x86_64,$(ARCH)),-malign-data=abi -fno-jump-tables)
 # Fat objects keep their own symbol table (scripts/bench.sh names the
 # variables resident pages belong to from it).
 RP_CFLAGS := -std=gnu11 $(RP_CODEGEN) -ffat-lto-objects -Wall -Wextra $(WERROR) -Wshadow -Wno-unused-parameter -Wno-format-truncation \

@@ -203,20 +203,22 @@ static int cmd_stop(int argc, char **argv)
   return outf(s == RP_RS_OFFLINE ? "%s: already offline\n" : "%s: offline\n", p.name) < 0;
 }
 
-static volatile sig_atomic_t stop_following;
-static void on_signal(int sig) { stop_following = sig; }
-
 static int cmd_logs(int argc, char **argv)
 {
   struct rp_rproc p;
   struct rp_trace t;
   char buf[4096];
+  sigset_t stop;
   args(argc, argv, 1, 1);
-  int follow = a.set & A_FOLLOW;
+  int follow = a.set & A_FOLLOW, stopped = 0;
   lookup(a.op[0], &p);
-  signal(SIGINT, on_signal);  // a follower ends cleanly, exit 0
-  signal(SIGTERM, on_signal);
-  signal(SIGPIPE, SIG_IGN);
+  // A follower ends cleanly (exit 0) on SIGINT or SIGTERM: blocked, they
+  // are taken between reads (no handler: the boot profile links none).
+  // SIGPIPE blocked makes a closed reader a write error.
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT), sigaddset(&stop, SIGTERM), sigaddset(&stop, SIGPIPE);
+  sigprocmask(SIG_BLOCK, &stop, NULL);
+  sigdelset(&stop, SIGPIPE);
   rp_trace_init(&t, &p);
   int n = rp_trace_poll(&t, buf, sizeof(buf));
   if (n == -ENOENT && !follow)
@@ -231,8 +233,8 @@ static int cmd_logs(int argc, char **argv)
     }
     if (!follow) break;
     fflush(stdout);
-    if (stop_following) break;
-    nanosleep(&tick, NULL);
+    if (stopped) break;
+    stopped = sigtimedwait(&stop, NULL, &tick) > 0;  // then one last read
     n = rp_trace_poll(&t, buf, sizeof(buf));
   }
   rp_trace_close(&t);

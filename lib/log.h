@@ -33,7 +33,9 @@ void rp_log(enum rp_log_level level, const char *fmt, ...) __attribute__((format
 // is open also a line there (JSON or text).
 void rp_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-// RFC 3339 UTC time with nanoseconds into buf (>= 40 bytes).
+// RFC 3339 UTC time with nanoseconds into buf (>= 40 bytes): now, or the
+// time sec.nsec after the epoch.
 void rp_log_time(char *buf, int cap);
+void rp_log_utc(long long sec, long nsec, char *buf, int cap);
 
 #endif
