@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,7 +44,7 @@ static const struct rp_option flags[] = {
     {0},
 };
 
-static int usage(FILE *f)
+static int usage(struct out *f)
 {
   foutf(f, "usage: containerd-shim-remoteproc-v1 -namespace NS -id ID -address ADDR\n"
            "                                     [FLAGS] start|delete\n"
@@ -55,7 +54,7 @@ static int usage(FILE *f)
            "start leaves a server behind and prints its address; delete\n"
            "cleans up after a server that died.\n\nFlags:\n");
   options_list(f, flags, 1);
-  return fflush(f) ? RP_EXIT_FAIL : RP_EXIT_OK;
+  return out_flush(f) ? RP_EXIT_FAIL : RP_EXIT_OK;
 }
 
 // stdin, bounded; the rest is drained so the writer never blocks.
@@ -131,7 +130,7 @@ static int print_address(const char *address, int bootstrap)
 {
   if (!bootstrap) {
     outf("%s", address);
-    return fflush(stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
+    return out_flush(&out_stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
   }
   int n = rp_shim_bootstrap_result(address, out, sizeof(out));
   if (n < 0) die(RP_EXIT_FAIL, "cannot encode the bootstrap result");
@@ -223,7 +222,7 @@ int shim_main(int argc, char **argv)
       outf("containerd-shim-remoteproc-v1:\n  Version:  %s\n  Revision: %s\n", RP_VERSION, RP_REVISION);
       return 0;
     case F_INFO: info = 1; break;
-    case F_HELP: return usage(stdout);
+    case F_HELP: return usage(&out_stdout);
     }
   }
   if (info) return do_info();
@@ -232,7 +231,7 @@ int shim_main(int argc, char **argv)
   size_t cap = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
   const char *action = g.ind < argc ? argv[g.ind] : NULL;
   for (int i = g.ind + 1; i < argc; i++)  // "start -h": containerd never sends that
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "-help") || !strcmp(argv[i], "--help")) return usage(stdout);
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "-help") || !strcmp(argv[i], "--help")) return usage(&out_stdout);
   if (action && !strcmp(action, "start")) return do_start(title, cap);
   if (action && !strcmp(action, "delete")) return do_delete();
   if (action) die_usage("unknown action %s", action);
