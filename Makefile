@@ -50,15 +50,20 @@ BIN := $(OUT)/rprocbox
 REVISION := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # Code generation, on the compile and the link line (link-time optimization
 # compiles there). The binary is static and not position independent, so
-# PIE code (the toolchain's default) would only be bigger; -flto lets code
-# used once be inlined across files, and drops what no caller keeps.
-RP_CODEGEN := -Os -fno-pie -flto=auto -fomit-frame-pointer -ffunction-sections -fdata-sections
-# x86-64 otherwise aligns every array of 32 bytes or more to 32, and its
-# jump tables (8 bytes a case) are bigger than the compares they replace.
-RP_CODEGEN += $(if $(filter x86_64,$(ARCH)),-malign-data=abi -fno-jump-tables)
-# Fat objects keep their own symbol table (scripts/bench.sh names the
-# variables resident pages belong to from it).
-RP_CFLAGS := -std=gnu11 $(RP_CODEGEN) -ffat-lto-objects -Wall -Wextra $(WERROR) -Wshadow -Wno-unused-parameter -Wno-format-truncation \
+# PIE code (the toolchain's default) would only be bigger. x86-64's jump
+# tables (8 bytes a case) are bigger than the compares they replace.
+RP_CODEGEN := -Os -fno-pie -fomit-frame-pointer -ffunction-sections -fdata-sections
+RP_CODEGEN += $(if $(filter x86_64,$(ARCH)),-fno-jump-tables)
+# With GCC (a clang CC would need its own linker for LTO): -flto lets code
+# used once be inlined across files and drops what no caller keeps; x86-64
+# otherwise aligns every array of 32 bytes or more to 32. Fat objects keep
+# their own symbol table (scripts/bench.sh names resident variables from it).
+CC_IS_GCC := $(filter __clang__,$(shell echo __clang__ | $(CC) -E -P - 2>/dev/null))
+ifneq ($(CC_IS_GCC),)
+RP_CODEGEN += -flto=auto $(if $(filter x86_64,$(ARCH)),-malign-data=abi)
+RP_LTO_OBJ := -ffat-lto-objects
+endif
+RP_CFLAGS := -std=gnu11 $(RP_CODEGEN) $(RP_LTO_OBJ) -Wall -Wextra $(WERROR) -Wshadow -Wno-unused-parameter -Wno-format-truncation \
 	-fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-ident -D_GNU_SOURCE -include config/$(CONFIG).h \
 	-Ilib -Iapplets -I$(OBJ)/include \
