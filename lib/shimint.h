@@ -61,8 +61,8 @@ struct conn {
   struct rp_ttrpc_conn c;
 };
 
-// All the server writes: the proxies and guardians it forks give it back in
-// one piece (rp_proc_forget in shim.c), hence whole pages.
+// The server's state and working memory: the proxies and guardians it forks
+// give it back in one piece (forget_shim in shim.c), hence whole pages.
 struct RP_PROC_PAGES shim {
   struct rp_shim_opts o;
   struct rp_rt rt;
