@@ -228,7 +228,8 @@ WALL_LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 # statics (buf.3) and link-time optimization to their names (.lto_priv.0).
 for _o in build/obj/x86_64-default/lib/*.o build/obj/x86_64-default/applets/*.o; do
   _f=${_o#build/obj/x86_64-default/}
-  readelf -sW "$_o" 2>/dev/null | awk -v f="${_f%.o}.c" '$4 == "OBJECT" && $3 > 0 { printf "%s %x %s\n", $8, $3, f }'
+  readelf -sW "$_o" 2>/dev/null | awk -v f="${_f%.o}.c" '$4 == "OBJECT" && $3 != "0" {  # big sizes are hex
+    z = $3; if (z ~ /^0x/) z = substr(z, 3); else z = sprintf("%x", z); print $8, z, f }'
 done > "$W/objsyms"
 nm -S "$RPROCBOX" 2>/dev/null | awk 'function base(s) { sub(/\.lto_priv\.[0-9]+$/, "", s); sub(/(\.[0-9]+)+$/, "", s); return s }
     NR == FNR { k = base($1) " " $2; if (!(k in f)) f[k] = $3; else if (f[k] != $3) f[k] = "?"; next }
