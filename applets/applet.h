@@ -4,7 +4,7 @@
 #ifndef RP_APPLET_H
 #define RP_APPLET_H
 
-#include <stdio.h>
+#include <stddef.h>
 
 #include "err.h"
 #include "log.h"
@@ -27,10 +27,28 @@ _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 
 // Report an option-parser failure as a usage error.
 _Noreturn void die_opt(const struct rp_getopt *g, int rc);
 
-// Formatted output through stdio (lib/fmt.c, no floating point), at most
-// 4 KiB per call: longer text goes through fputs. -1 on a write error.
+// stdout and stderr, buffered as stdio buffers them, without libc's stdio
+// (about 3 KiB the boot profile would link for this): stdout keeps a
+// 1 KiB buffer, line by line until its first write finds no terminal, then
+// whole; stderr is written at once. Each call returns 0, or -1 when a write
+// failed. exit through out_exit: it flushes stdout first, as exit does.
+struct out {
+  int fd, lbf;          // lbf: '\n' line buffered, -1 fully (or not at all)
+  size_t n, cap;        // bytes buffered, buffer size
+  char *buf;
+  int probed;           // stdout: the terminal check was made
+};
+extern struct out out_stdout, out_stderr;
+int out_put(struct out *o, const void *p, size_t n);  // fwrite
+int out_str(struct out *o, const char *s);            // fputs
+int out_line(struct out *o, const char *s);           // puts
+int out_flush(struct out *o);                         // fflush
+_Noreturn void out_exit(int code);
+
+// Formatted output (lib/fmt.c, no floating point), at most 4 KiB per call:
+// longer text goes through out_str. -1 on a write error.
 int outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int foutf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int foutf(struct out *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 // One command of an applet with commands (rproc, remoteproc-runtime). Each
 // applet keeps one table of these: dispatch, the overview, every command's
@@ -47,7 +65,7 @@ struct commands {
   const struct command *cmd;
   int n;
   const char *prog;              // usage's words before COMMAND
-  void (*overview)(FILE *f);     // the applet's --help
+  void (*overview)(struct out *f);  // the applet's --help
 };
 
 // Every option table ends with this row: -h and --help are accepted
@@ -60,10 +78,10 @@ enum { HELP_ID = 0x4000 };
 int command_run(const struct commands *a, int argc, char **argv);
 
 // The overview's list of commands, one line each.
-void commands_list(FILE *f, const struct commands *a);
+void commands_list(struct out *f, const struct commands *a);
 
 // The help lines of an option table, sized to the longest; go: -name style.
-void options_list(FILE *f, const struct rp_option *opts, int go);
+void options_list(struct out *f, const struct rp_option *opts, int go);
 
 // The command being run (set by command_run), for usage errors.
 extern const struct command *command;

@@ -13,15 +13,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static struct rp_shim_opts o;
 static struct rp_err err;
-static unsigned char in[1 << 20], out[4096];
-static char strings[4096];
+// Whole pages (RP_PROC_PAGE), which the server forked from `start` gives
+// back (server): neither it nor the proxies it forks keep them.
+static unsigned char in[1 << 20] RP_PROC_PAGES, out[4096] RP_PROC_PAGES;
+static char strings[4096] RP_PROC_PAGES;
 
 enum { F_NS = 1, F_ID, F_ADDR, F_PUB, F_BUNDLE, F_DEBUG, F_SOCKET, F_DEBUGSOCK, F_VERSION, F_INFO, F_HELP };
 
@@ -43,7 +44,7 @@ static const struct rp_option flags[] = {
     {0},
 };
 
-static int usage(FILE *f)
+static int usage(struct out *f)
 {
   foutf(f, "usage: containerd-shim-remoteproc-v1 -namespace NS -id ID -address ADDR\n"
            "                                     [FLAGS] start|delete\n"
@@ -53,7 +54,7 @@ static int usage(FILE *f)
            "start leaves a server behind and prints its address; delete\n"
            "cleans up after a server that died.\n\nFlags:\n");
   options_list(f, flags, 1);
-  return fflush(f) ? RP_EXIT_FAIL : RP_EXIT_OK;
+  return out_flush(f) ? RP_EXIT_FAIL : RP_EXIT_OK;
 }
 
 // stdin, bounded; the rest is drained so the writer never blocks.
@@ -90,22 +91,28 @@ static void need_ids(void)
   if (rp_state_valid_id(o.id, &err)) die_err(&err);
 }
 
-// Move an option string out of argv, which the server reuses as its title.
-static void own(const char **p)
+// Move an option string into buf (used bytes taken): out of argv, which the
+// server reuses as its title, and out of the pages it gives back.
+static void own(const char **p, char *buf, size_t cap, size_t *used)
 {
-  static char buf[8192];
-  static size_t used;
   size_t n = *p ? strlen(*p) + 1 : 0;
-  if (!n || used + n > sizeof(buf)) return;
-  *p = memcpy(buf + used, *p, n);
-  used += n;
+  if (!n || *used + n > cap) return;
+  *p = memcpy(buf + *used, *p, n);
+  *used += n;
 }
 
 // The long-lived server: own session, stdio off containerd's start pipe.
+// Its option strings live in its frame, which it never leaves (and which
+// the proxies it forks give back with their callers' frames).
 static _Noreturn void server(int lfd, char *title, size_t cap)
 {
+  char buf[8192];
+  size_t used = 0;
   const char **opts[] = {&o.ns, &o.id, &o.grpc, &o.publish_bin, &o.bundle, &o.ttrpc, &o.socket_dir};
-  for (unsigned i = 0; i < sizeof(opts) / sizeof(*opts); i++) own(opts[i]);
+  for (unsigned i = 0; i < sizeof(opts) / sizeof(*opts); i++) own(opts[i], buf, sizeof(buf), &used);
+  rp_proc_forget(in, sizeof(in));  // start's stdin and replies
+  rp_proc_forget(out, sizeof(out));
+  rp_proc_forget(strings, sizeof(strings));
   int log = open("log", O_WRONLY | O_NONBLOCK | O_CLOEXEC);  // the bundle's log FIFO
   int null = open("/dev/null", O_RDWR | O_CLOEXEC);
   setsid();
@@ -123,7 +130,7 @@ static int print_address(const char *address, int bootstrap)
 {
   if (!bootstrap) {
     outf("%s", address);
-    return fflush(stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
+    return out_flush(&out_stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
   }
   int n = rp_shim_bootstrap_result(address, out, sizeof(out));
   if (n < 0) die(RP_EXIT_FAIL, "cannot encode the bootstrap result");
@@ -215,7 +222,7 @@ int shim_main(int argc, char **argv)
       outf("containerd-shim-remoteproc-v1:\n  Version:  %s\n  Revision: %s\n", RP_VERSION, RP_REVISION);
       return 0;
     case F_INFO: info = 1; break;
-    case F_HELP: return usage(stdout);
+    case F_HELP: return usage(&out_stdout);
     }
   }
   if (info) return do_info();
@@ -224,7 +231,7 @@ int shim_main(int argc, char **argv)
   size_t cap = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
   const char *action = g.ind < argc ? argv[g.ind] : NULL;
   for (int i = g.ind + 1; i < argc; i++)  // "start -h": containerd never sends that
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "-help") || !strcmp(argv[i], "--help")) return usage(stdout);
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "-help") || !strcmp(argv[i], "--help")) return usage(&out_stdout);
   if (action && !strcmp(action, "start")) return do_start(title, cap);
   if (action && !strcmp(action, "delete")) return do_delete();
   if (action) die_usage("unknown action %s", action);

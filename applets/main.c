@@ -8,7 +8,6 @@
 #include "path.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,7 +51,7 @@ static int run(const struct applet *a, const char *name, int argc, char **argv)
   return a->main(argc, argv);
 }
 
-static void list(FILE *f, int with_summary)
+static void list(struct out *f, int with_summary)
 {
   int w = 0;
   for (int i = 0; i < NAPPLETS; i++)
@@ -106,13 +105,13 @@ static int multiplexer(int argc, char **argv)
   rp_log_init("rprocbox");
   const char *a = argc > 1 ? argv[1] : NULL;
   if (!a) {
-    fputs(usage, stderr);
-    list(stderr, 1);
+    out_str(&out_stderr, usage);
+    list(&out_stderr, 1);
     return RP_EXIT_USAGE;
   }
-  if (!strcmp(a, "--list")) return list(stdout, 0), RP_EXIT_OK;
+  if (!strcmp(a, "--list")) return list(&out_stdout, 0), RP_EXIT_OK;
   if (!strcmp(a, "--install")) return install(argc, argv);
-  if (!strcmp(a, "--help") || !strcmp(a, "-h")) return fputs(usage, stdout), list(stdout, 1), RP_EXIT_OK;
+  if (!strcmp(a, "--help") || !strcmp(a, "-h")) return out_str(&out_stdout, usage), list(&out_stdout, 1), RP_EXIT_OK;
   if (!strcmp(a, "--version")) return print_version("rprocbox"), RP_EXIT_OK;
   if (a[0] == '-') die_usage("unknown option %s", a);
   return run(find(a), a, argc - 1, argv + 1);
@@ -122,6 +121,6 @@ int main(int argc, char **argv)
 {
   const char *name = argc > 0 ? rp_path_base(argv[0]) : "rprocbox";
   if (*name == '-') name++;  // a login shell's argv[0]
-  if (!strncmp(name, "rprocbox", 8)) return multiplexer(argc, argv);
-  return run(find(name), name, argc, argv);
+  // Not a return: exit alone would not flush out_stdout.
+  out_exit(!strncmp(name, "rprocbox", 8) ? multiplexer(argc, argv) : run(find(name), name, argc, argv));
 }

@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -180,7 +179,7 @@ static int cmd_state(int argc, char **argv)
   need_id(parse(argc, argv, &id, 1));
   if (rp_state_read(rt.root, id, &st, &err)) die_err(&err);
   if (rp_rt_state_json(&st, state_json, sizeof(state_json), 2) < 0) die(RP_EXIT_FAIL, "state of %s is too large", id);
-  return puts(state_json) < 0;
+  return out_line(&out_stdout, state_json) < 0;
 }
 
 static int cmd_kill(int argc, char **argv)
@@ -212,10 +211,10 @@ static int list_one(const struct rp_state *st, void *arg)
 {
   struct listing *l = arg;
   char pid[16];
-  if (op.quiet) return l->print && puts(st->id) < 0;
+  if (op.quiet) return l->print && out_line(&out_stdout, st->id) < 0;
   if (!strcmp(op.format, "json")) {
     if (!l->print || rp_rt_state_json(st, state_json, sizeof(state_json), 0) < 0) return 0;
-    return (l->n++ && fputs(",", stdout) < 0) || fputs(state_json, stdout) < 0;
+    return (l->n++ && out_str(&out_stdout, ",") < 0) || out_str(&out_stdout, state_json) < 0;
   }
   enum rp_status s = rp_state_status(st);
   rp_snprintf(pid, sizeof(pid), "%d", s == RP_ST_STOPPED ? 0 : st->pid);
@@ -235,11 +234,11 @@ static int cmd_list(int argc, char **argv)
   if (rp_state_each(rt.root, list_one, &l, &err)) die_err(&err);
   l.print = 1;
   table_fit(&l.t);
-  if (json) putchar('[');
+  if (json) out_put(&out_stdout, "[", 1);
   else if (!op.quiet) table_print(&l.t, head);
   if (rp_state_each(rt.root, list_one, &l, &err)) die_err(&err);
-  if (json) puts("]");
-  return fflush(stdout) ? RP_EXIT_FAIL : 0;
+  if (json) out_line(&out_stdout, "]");
+  return out_flush(&out_stdout) ? RP_EXIT_FAIL : 0;
 }
 
 static int cmd_ps(int argc, char **argv)
@@ -295,7 +294,7 @@ static int cmd_spec(int argc, char **argv)
 static int cmd_features(int argc, char **argv)
 {
   parse(argc, argv, NULL, 0);
-  return fputs(rp_features_json, stdout) < 0;
+  return out_str(&out_stdout, rp_features_json) < 0;
 }
 
 static int cmd_unsupported(int argc, char **argv)
@@ -361,7 +360,7 @@ static const struct command commands[] = {
 
 static const struct commands rt_commands;
 
-static void overview(FILE *f)
+static void overview(struct out *f)
 {
   foutf(f, "usage: remoteproc-runtime [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
   commands_list(f, &rt_commands);
@@ -404,8 +403,8 @@ static void global(int id, const char *arg)
     rp_log_set_level(level);
     break;
   case O_DEBUG: rp_log_set_level(RP_LOG_DEBUG); break;
-  case O_VERSION: print_version("remoteproc-runtime"), exit(0);
-  case HELP_ID: overview(stdout), exit(fflush(stdout) ? RP_EXIT_FAIL : RP_EXIT_OK);
+  case O_VERSION: print_version("remoteproc-runtime"), out_exit(0);
+  case HELP_ID: overview(&out_stdout), out_exit(out_flush(&out_stdout) ? RP_EXIT_FAIL : RP_EXIT_OK);
   }
 }
 
@@ -427,6 +426,6 @@ int runtime_main(int argc, char **argv)
     if (o < 0) die_opt(&g, o);
     global(o, g.arg);
   }
-  if (g.ind >= argc) return overview(stderr), RP_EXIT_USAGE;
+  if (g.ind >= argc) return overview(&out_stderr), RP_EXIT_USAGE;
   return command_run(&rt_commands, argc - g.ind, argv + g.ind);
 }

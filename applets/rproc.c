@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -99,7 +98,7 @@ static int print_json(const struct rp_rproc *all, int n, int one)
   for (int i = 0; i < n; i++) json_proc(&w, &all[i]);
   if (!one) rp_jw_end(&w);
   if (rp_jw_finish(&w) < 0) die(RP_EXIT_FAIL, "processor list too long for JSON output");
-  return puts(buf) < 0;
+  return out_line(&out_stdout, buf) < 0;
 }
 
 // With --json, a command that changed a processor shows it as status does.
@@ -203,20 +202,22 @@ static int cmd_stop(int argc, char **argv)
   return outf(s == RP_RS_OFFLINE ? "%s: already offline\n" : "%s: offline\n", p.name) < 0;
 }
 
-static volatile sig_atomic_t stop_following;
-static void on_signal(int sig) { stop_following = sig; }
-
 static int cmd_logs(int argc, char **argv)
 {
   struct rp_rproc p;
   struct rp_trace t;
   char buf[4096];
+  sigset_t stop;
   args(argc, argv, 1, 1);
-  int follow = a.set & A_FOLLOW;
+  int follow = a.set & A_FOLLOW, stopped = 0;
   lookup(a.op[0], &p);
-  signal(SIGINT, on_signal);  // a follower ends cleanly, exit 0
-  signal(SIGTERM, on_signal);
-  signal(SIGPIPE, SIG_IGN);
+  // A follower ends cleanly (exit 0) on SIGINT or SIGTERM: blocked, they
+  // are taken between reads (no handler: the boot profile links none).
+  // SIGPIPE blocked makes a closed reader a write error.
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT), sigaddset(&stop, SIGTERM), sigaddset(&stop, SIGPIPE);
+  sigprocmask(SIG_BLOCK, &stop, NULL);
+  sigdelset(&stop, SIGPIPE);
   rp_trace_init(&t, &p);
   int n = rp_trace_poll(&t, buf, sizeof(buf));
   if (n == -ENOENT && !follow)
@@ -224,19 +225,19 @@ static int cmd_logs(int argc, char **argv)
         "with a trace resource runs)", p.name, p.state);
   struct timespec tick = {0, 100 * 1000 * 1000};
   for (;;) {
-    if (n > 0 && fwrite(buf, 1, (size_t)n, stdout) != (size_t)n) return RP_EXIT_FAIL;
+    if (n > 0 && out_put(&out_stdout, buf, (size_t)n)) return RP_EXIT_FAIL;
     if (n == (int)sizeof(buf)) {  // more is waiting
       n = rp_trace_poll(&t, buf, sizeof(buf));
       continue;
     }
     if (!follow) break;
-    fflush(stdout);
-    if (stop_following) break;
-    nanosleep(&tick, NULL);
+    out_flush(&out_stdout);
+    if (stopped) break;
+    stopped = sigtimedwait(&stop, NULL, &tick) > 0;  // then one last read
     n = rp_trace_poll(&t, buf, sizeof(buf));
   }
   rp_trace_close(&t);
-  return fflush(stdout) ? RP_EXIT_FAIL : 0;
+  return out_flush(&out_stdout) ? RP_EXIT_FAIL : 0;
 }
 
 // What recovery did, in words that do not read like a failure; was: the
@@ -317,7 +318,7 @@ static int json_elf(const char *file, const struct rp_elf *e, const struct rp_rp
   else rp_jw_obj(&w), rp_jw_kint(&w, "addr", (long long)e->rsc_addr), rp_jw_kint(&w, "size", (long long)e->rsc_size), rp_jw_end(&w);
   rp_jw_end(&w);
   if (rp_jw_finish(&w) < 0) die(RP_EXIT_FAIL, "%s: too much to show as JSON", file);
-  return puts(buf) < 0;
+  return out_line(&out_stdout, buf) < 0;
 }
 
 static int cmd_info(int argc, char **argv)
@@ -383,7 +384,7 @@ static void boot_report(const struct rp_boot_entry *en, const struct rp_rproc *p
     outf("%s: adopted, already attached to firmware started before Linux (%s)\n", name, p->dev);
   else if (r == RP_BOOT_ADOPTED) outf("%s: adopted, already %s %s (%s)\n", name, p->state, p->firmware, p->dev);
   else outf("%s: failed: %s\n", name, err.msg);
-  fflush(stdout);
+  out_flush(&out_stdout);
 }
 
 // The config at path, parsed and checked against the board b.
@@ -428,7 +429,7 @@ static int cmd_boot(int argc, char **argv)
     if (en.on_failure == RP_BOOT_ABORT && !aborted) aborted = cfg->e[i].proc;  // outlives en
   }
   rp_jw_end(&boot_w);
-  if ((a.set & A_JSON) && (rp_jw_finish(&boot_w) < 0 || puts(js) < 0 || fflush(stdout)))
+  if ((a.set & A_JSON) && (rp_jw_finish(&boot_w) < 0 || out_line(&out_stdout, js) < 0 || out_flush(&out_stdout)))
     die(RP_EXIT_FAIL, "cannot print the boot report");
   if (failed) rp_log_error("%d of %d processor(s) did not come up", failed, cfg->n);
   rp_labels_refresh();
@@ -447,7 +448,7 @@ static int cmd_labels(int argc, char **argv)
     if (a.n) die_usage("%s: a directory goes with --write", a.op[0]);
     int n = rp_labels_render(text, sizeof(text), &err);
     if (n < 0) die_err(&err);
-    return fputs(text, stdout) < 0;
+    return out_str(&out_stdout, text) < 0;
   }
   if (!a.n && rp_path(dir, sizeof(dir), RP_LABELS_DIR)) die(RP_EXIT_FAIL, "RPROC_ROOT is too long");
   if (rp_labels_write(a.n ? a.op[0] : dir, path, sizeof(path), &err)) die_err(&err);
@@ -497,7 +498,7 @@ static const struct command commands[] = {
 
 static const struct commands rproc_commands;
 
-static void overview(FILE *f)
+static void overview(struct out *f)
 {
   foutf(f, "usage: rproc COMMAND [OPTIONS] [ARGS...]\n\nCommands:\n");
   commands_list(f, &rproc_commands);
@@ -511,8 +512,8 @@ static const struct commands rproc_commands = {commands, sizeof(commands) / size
 int rproc_main(int argc, char **argv)
 {
   const char *c = argc > 1 ? argv[1] : NULL;
-  if (!c) return overview(stderr), RP_EXIT_USAGE;
-  if (!strcmp(c, "--help") || !strcmp(c, "-h")) return overview(stdout), fflush(stdout) != 0;
+  if (!c) return overview(&out_stderr), RP_EXIT_USAGE;
+  if (!strcmp(c, "--help") || !strcmp(c, "-h")) return overview(&out_stdout), out_flush(&out_stdout) != 0;
   if (!strcmp(c, "--version")) return print_version("rproc"), 0;
   return command_run(&rproc_commands, argc - 1, argv + 1);
 }

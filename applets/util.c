@@ -6,32 +6,84 @@
 
 #include <ctype.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 const char *applet_name = "rprocbox";
 const struct command *command;
 
-static int vfoutf(FILE *f, const char *fmt, va_list ap)
+// As musl's stdio: stdout starts line buffered and its first write decides
+// (a terminal keeps it so), stderr has no buffer.
+static char stdout_buf[1024];
+struct out out_stdout = {1, '\n', 0, sizeof(stdout_buf), stdout_buf, 0};
+struct out out_stderr = {2, -1, 0, 0, NULL, 1};
+
+// Write what is buffered, then p, in one writev (repeated over partial
+// writes). The buffer is empty afterwards, also after an error.
+static int out_write(struct out *o, const void *p, size_t n)
+{
+  struct winsize ws;
+  if (!o->probed) o->probed = 1, o->lbf = ioctl(o->fd, TIOCGWINSZ, &ws) ? -1 : o->lbf;
+  struct iovec iov[2] = {{o->buf, o->n}, {(void *)p, n}}, *v = iov;
+  size_t rest = o->n + n;
+  int cnt = 2;
+  o->n = 0;
+  for (;;) {
+    ssize_t w = writev(o->fd, v, cnt);
+    if (w <= 0) return -1;
+    if ((size_t)w == rest) return 0;
+    rest -= (size_t)w;
+    if ((size_t)w >= v->iov_len) w -= (ssize_t)v->iov_len, v++, cnt--;
+    v->iov_base = (char *)v->iov_base + w, v->iov_len -= (size_t)w;
+  }
+}
+
+int out_put(struct out *o, const void *p, size_t n)
+{
+  const char *s = p;
+  if (!n) return 0;
+  if (n > o->cap - o->n) return out_write(o, s, n);
+  if (o->lbf >= 0) {  // up to the last newline goes out now
+    size_t i = n;
+    while (i && s[i - 1] != '\n') i--;
+    if (i && out_write(o, s, i)) return -1;
+    s += i, n -= i;
+  }
+  memcpy(o->buf + o->n, s, n);
+  o->n += n;
+  return 0;
+}
+
+int out_str(struct out *o, const char *s) { return out_put(o, s, strlen(s)); }
+int out_line(struct out *o, const char *s) { return out_str(o, s) || out_put(o, "\n", 1) ? -1 : 0; }
+int out_flush(struct out *o) { return o->n ? out_write(o, NULL, 0) : 0; }
+
+_Noreturn void out_exit(int code)
+{
+  out_flush(&out_stdout);
+  exit(code);
+}
+
+static int vfoutf(struct out *f, const char *fmt, va_list ap)
 {
   char buf[4096];
   int n = rp_vsnprintf(buf, sizeof(buf), fmt, ap);
-  return fputs(buf, f) < 0 ? -1 : n;
+  return out_str(f, buf) < 0 ? -1 : n;
 }
 
 int outf(const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  int n = vfoutf(stdout, fmt, ap);
+  int n = vfoutf(&out_stdout, fmt, ap);
   va_end(ap);
   return n;
 }
 
-int foutf(FILE *f, const char *fmt, ...)
+int foutf(struct out *f, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -47,7 +99,7 @@ _Noreturn void die(int code, const char *fmt, ...)
   va_start(ap, fmt);
   rp_vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
-  fflush(stdout);
+  out_flush(&out_stdout);
   rp_log_error("%s", msg);
   exit(code);
 }
@@ -90,7 +142,7 @@ static int option_left(const struct rp_option *o, int go, char *buf, size_t cap)
                      m ? " " : "", m ? m : "");
 }
 
-void options_list(FILE *f, const struct rp_option *opts, int go)
+void options_list(struct out *f, const struct rp_option *opts, int go)
 {
   char left[64];
   int w = 0;
@@ -105,7 +157,7 @@ void options_list(FILE *f, const struct rp_option *opts, int go)
   }
 }
 
-void commands_list(FILE *f, const struct commands *a)
+void commands_list(struct out *f, const struct commands *a)
 {
   int w = 0;
   for (int i = 0; i < a->n; i++)
@@ -119,8 +171,8 @@ static int command_help(const struct commands *a, const struct command *c)
   outf("usage: %s %s%s%s%s\n\n", a->prog, c->name, opts ? " [OPTIONS]" : "", c->args[0] ? " " : "",
        c->args);
   outf("%c%s.\n\nOptions:\n", toupper((unsigned char)c->summary[0]), c->summary + 1);
-  options_list(stdout, c->opts, 0);
-  return fflush(stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
+  options_list(&out_stdout, c->opts, 0);
+  return out_flush(&out_stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
 }
 
 // -h or --help among a command's arguments (before any "--").
@@ -135,7 +187,7 @@ int command_run(const struct commands *a, int argc, char **argv)
 {
   const char *name = argv[0];
   int help = !strcmp(name, "help");
-  if (help && argc == 1) return a->overview(stdout), fflush(stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
+  if (help && argc == 1) return a->overview(&out_stdout), out_flush(&out_stdout) ? RP_EXIT_FAIL : RP_EXIT_OK;
   if (help && argc > 2) die_usage("help takes one command");
   if (help) name = argv[1];
   for (int i = 0; i < a->n; i++) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int rp_fs_write_all(int fd, const void *buf, size_t n)
@@ -51,14 +52,29 @@ int rp_fs_read(const char *path, char *buf, size_t cap, struct rp_err *e)
   return r;
 }
 
-// Open a temporary file next to path; fills tmp.
+// Open a new temporary file next to path, named .<base>.XXXXXX as mkostemp
+// would (claim.c finds leftovers by the prefix); fills tmp. The six
+// characters mix the clock, the pid and the try: mkostemp would link libc's
+// own name generator for this one use. O_EXCL: a name taken is tried again.
 static int open_tmp(const char *path, char *tmp, size_t cap, struct rp_err *e)
 {
+  static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   const char *base = rp_path_base(path);
-  int dirlen = (int)(base - path);
-  if (rp_fmt(tmp, cap, "%.*s.%s.XXXXXX", dirlen, path, base))
-    return rp_errf(e, ENAMETOOLONG, "path too long: %s", path);
-  int fd = mkostemp(tmp, O_CLOEXEC);
+  int dirlen = (int)(base - path), fd = -1;
+  for (unsigned tries = 0; tries < 100 && fd < 0; tries++) {
+    struct timespec ts;
+    char x[7];
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long long r = ((unsigned long long)ts.tv_nsec ^ (unsigned long long)getpid() << 32 ^
+                            (unsigned long long)tries << 56) * 0x9e3779b97f4a7c15ull;
+    r ^= r >> 29;
+    for (int i = 0; i < 6; i++, r /= 62) x[i] = set[r % 62];
+    x[6] = 0;
+    if (rp_fmt(tmp, cap, "%.*s.%s.%s", dirlen, path, base, x))
+      return rp_errf(e, ENAMETOOLONG, "path too long: %s", path);
+    fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) break;
+  }
   if (fd < 0) return rp_errf(e, errno, "cannot create a file next to %s: %s", path, strerror(errno));
   return fd;
 }

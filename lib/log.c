@@ -43,14 +43,36 @@ int rp_log_level_parse(const char *s)
   return -1;
 }
 
+// The date of a day counted from 1970-01-01, in the proleptic Gregorian
+// calendar (H. Hinnant's civil_from_days): gmtime_r would link libc's
+// general time conversion for this one use.
+static void civil(long long days, int *y, int *m, int *d)
+{
+  days += 719468;  // from 0000-03-01: leap days come last in a year
+  long long era = (days >= 0 ? days : days - 146096) / 146097;
+  unsigned doe = (unsigned)(days - era * 146097);  // day of the 400-year era
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(era * 400 + yoe + (*m <= 2));
+}
+
+void rp_log_utc(long long sec, long nsec, char *buf, int cap)
+{
+  long long days = sec / 86400, s = sec % 86400;
+  int y, m, d;
+  if (s < 0) s += 86400, days--;
+  civil(days, &y, &m, &d);
+  rp_snprintf(buf, (size_t)cap, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", y, m, d, (int)(s / 3600),
+              (int)(s / 60 % 60), (int)(s % 60), nsec);
+}
+
 void rp_log_time(char *buf, int cap)
 {
   struct timespec ts;
-  struct tm tm;
   clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  rp_snprintf(buf, (size_t)cap, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+  rp_log_utc(ts.tv_sec, ts.tv_nsec, buf, cap);
 }
 
 static void put(int fd, const char *s, size_t n)

@@ -33,7 +33,9 @@ void rp_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define RP_LOG_STDERR 8
 #define rp_log_error(...) rp_log(RP_LOG_ERROR | RP_LOG_STDERR, __VA_ARGS__)
 
-// RFC 3339 UTC time with nanoseconds into buf (>= 40 bytes).
+// RFC 3339 UTC time with nanoseconds into buf (>= 40 bytes): now, or the
+// time sec.nsec after the epoch.
 void rp_log_time(char *buf, int cap);
+void rp_log_utc(long long sec, long nsec, char *buf, int cap);
 
 #endif

@@ -26,6 +26,14 @@ void rp_proc_set_name(const char *name);
 // (the proxy) would otherwise keep every page its parent had written.
 void rp_proc_forget(void *p, size_t n);
 
+// Only whole pages can be given back: a page an object shares with a
+// neighbour the child keeps stays. The parent's working memory is therefore
+// gathered in structs of this type attribute, aligned to Linux's smallest
+// page and sized in whole pages (on a kernel with larger pages their ends may
+// still share one).
+#define RP_PROC_PAGE 4096
+#define RP_PROC_PAGES __attribute__((aligned(RP_PROC_PAGE)))
+
 // In a forked child: give back the stack pages below the caller's frame,
 // written by the parent's deeper calls before the fork.
 void rp_proc_trim_stack(void);

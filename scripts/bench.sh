@@ -223,12 +223,18 @@ WALL_LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # The data/bss symbols of build/rprocbox with the object file defining each
 # (static names like buf.3 repeat), for report.sh to say which variables the
-# resident pages of a process belong to: "ADDR SIZE NAME FILE" (hex).
-nm -S build/obj/x86_64-default/lib/*.o build/obj/x86_64-default/lib/shim/*.o build/obj/x86_64-default/applets/*.o 2>/dev/null |
-  awk '/:$/ { f = $1; sub(/:$/, "", f); sub(/.*x86_64-default\//, "", f); sub(/\.o$/, ".c", f); next }
-       NF == 4 && $3 ~ /^[bBdD]$/ { print $4, $2, f }' > "$W/objsyms"
-nm -S "$RPROCBOX" 2>/dev/null | awk 'NR == FNR { if (!(($1 " " $2) in f)) f[$1 " " $2] = $3; next }
-    NF == 4 && $3 ~ /^[bBdD]$/ { k = $4 " " $2; print $1, $2, $4, (k in f) ? f[k] : "?" }
+# resident pages of a process belong to: "ADDR SIZE NAME FILE" (hex). The
+# objects are fat LTO objects: readelf reads their own symbol table. A name
+# is matched with its size, without the numbers the compiler appends to
+# statics (buf.3) and link-time optimization to their names (.lto_priv.0).
+for _o in build/obj/x86_64-default/lib/*.o build/obj/x86_64-default/lib/shim/*.o build/obj/x86_64-default/applets/*.o; do
+  _f=${_o#build/obj/x86_64-default/}
+  readelf -sW "$_o" 2>/dev/null | awk -v f="${_f%.o}.c" '$4 == "OBJECT" && $3 != "0" {  # big sizes are hex
+    z = $3; if (z ~ /^0x/) z = substr(z, 3); else z = sprintf("%x", z); print $8, z, f }'
+done > "$W/objsyms"
+nm -S "$RPROCBOX" 2>/dev/null | awk 'function base(s) { sub(/\.lto_priv\.[0-9]+$/, "", s); sub(/(\.[0-9]+)+$/, "", s); return s }
+    NR == FNR { k = base($1) " " $2; if (!(k in f)) f[k] = $3; else if (f[k] != $3) f[k] = "?"; next }
+    NF == 4 && $3 ~ /^[bBdD]$/ { _z = $2; sub(/^0+/, "", _z); k = base($4) " " _z; print $1, $2, $4, (k in f) ? f[k] : "?" }
     NF == 3 && $3 == "_end" { print $1, 0, "_end", "-" }' "$W/objsyms" - > "$OUT/rprocbox.syms"
 
 # resident TAG PID: smaps and resident data/bss/brk pages of PID (the

@@ -9,6 +9,8 @@
 #define RP_SHIMINT_H
 
 #include "events.h"
+#include "path.h"
+#include "proc.h"
 #include "rt.h"
 #include "shim.h"
 #include "taskpb.h"
@@ -75,7 +77,9 @@ struct conn {
   struct rp_ttrpc_conn c;
 };
 
-struct shim {
+// The server's state and working memory: the proxies and guardians it forks
+// give it back in one piece (forget_shim in shim.c), hence whole pages.
+struct RP_PROC_PAGES shim {
   struct rp_shim_opts o;
   struct rp_rt rt;
   int lfd, sigfd, devnull;
@@ -86,6 +90,11 @@ struct shim {
   struct task t[SHIM_TASKS];
   struct conn c[SHIM_CONNS];
   struct rp_events ev;
+  struct {  // the Task handlers' working memory (shimtask.c), too big for the stack
+    char arena[3 * RP_PATH_MAX + 8192];  // one rootfs mount's strings
+    struct rp_pb_create_task_request create;
+    struct rp_pb_pids_response pids;
+  } scratch;
 };
 
 extern struct shim shim;

@@ -124,16 +124,17 @@ static const char *arena_copy(char *arena, size_t cap, size_t *used, struct rp_p
 // long, but the kernel takes at most a page of options anyway.
 static int mount_rootfs(struct task *t, const struct rp_pb_create_task_request *r, struct rp_err *e)
 {
-  static char arena[3 * RP_PATH_MAX + 8192];  // static: only touched pages count
+  char *arena = shim.scratch.arena;
+  size_t cap = sizeof(shim.scratch.arena);
   for (uint32_t i = 0; i < r->rootfs.n; i++) {
     const struct rp_pb_mount *pm = &r->rootfs.v[i];
     size_t used = 0;
-    struct rp_mount m = {arena_copy(arena, sizeof(arena), &used, pm->type),
-                         arena_copy(arena, sizeof(arena), &used, pm->source),
-                         arena_copy(arena, sizeof(arena), &used, pm->target), {0}, (int)pm->options.n};
+    struct rp_mount m = {arena_copy(arena, cap, &used, pm->type),
+                         arena_copy(arena, cap, &used, pm->source),
+                         arena_copy(arena, cap, &used, pm->target), {0}, (int)pm->options.n};
     int bad = !m.type || !m.source || !m.target;
     for (uint32_t k = 0; k < pm->options.n; k++)
-      bad |= !(m.opt[k] = arena_copy(arena, sizeof(arena), &used, pm->options.v[k]));
+      bad |= !(m.opt[k] = arena_copy(arena, cap, &used, pm->options.v[k]));
     int r2 = bad ? rp_errf(e, EINVAL, "a rootfs mount is too long or has a NUL byte")
                  : rp_mount_one(t->bundle, &m, e);
     if (r2) {
@@ -172,30 +173,30 @@ static int create_task(struct task *t, const struct rp_pb_create_task_request *r
 
 static void h_create(int ci, const struct rp_ttrpc_call *call, const struct waiter *w)
 {
-  static struct rp_pb_create_task_request r;
+  struct rp_pb_create_task_request *r = &shim.scratch.create;
   struct task *t = NULL;
   struct rp_err e = {0};
-  if (decode(ci, call, &rp_pb_create_task_request_msg, &r) < 0) return;
-  if (find(r.id)) return shim_reply_err(w, RP_TTRPC_ALREADY_EXISTS, "task %.*s already exists", (int)r.id.len, r.id.p);
-  if (r.checkpoint.len)
+  if (decode(ci, call, &rp_pb_create_task_request_msg, r) < 0) return;
+  if (find(r->id)) return shim_reply_err(w, RP_TTRPC_ALREADY_EXISTS, "task %.*s already exists", (int)r->id.len, r->id.p);
+  if (r->checkpoint.len)
     return shim_reply_err(w, RP_TTRPC_UNIMPLEMENTED, "restoring a checkpoint is not supported on a remote processor");
   for (int i = 0; i < SHIM_TASKS && !t; i++) t = shim.t[i].used ? NULL : &shim.t[i];
   if (!t) return shim_reply_err(w, RP_TTRPC_RESOURCE_EXHAUSTED, "this shim already holds %d tasks", SHIM_TASKS);
   memset(t, 0, sizeof(*t));
   t->fd_in = t->fd_out = t->fd_err = t->start_fd = -1;
-  if (copy_field(t->id, sizeof(t->id), r.id, "task id", w) || copy_field(t->bundle, sizeof(t->bundle), r.bundle, "bundle", w) ||
-      copy_field(t->in, sizeof(t->in), r.stdin_, "stdin", w) || copy_field(t->out, sizeof(t->out), r.stdout_, "stdout", w) ||
-      copy_field(t->err, sizeof(t->err), r.stderr_, "stderr", w))
+  if (copy_field(t->id, sizeof(t->id), r->id, "task id", w) || copy_field(t->bundle, sizeof(t->bundle), r->bundle, "bundle", w) ||
+      copy_field(t->in, sizeof(t->in), r->stdin_, "stdin", w) || copy_field(t->out, sizeof(t->out), r->stdout_, "stdout", w) ||
+      copy_field(t->err, sizeof(t->err), r->stderr_, "stderr", w))
     return;
-  t->terminal = r.terminal;
-  if (create_task(t, &r, &e)) {
+  t->terminal = r->terminal;
+  if (create_task(t, r, &e)) {
     rp_mount_clear(t->bundle, t->mounted);  // mounted, then stdio or create failed
     close_stdio(t);
     return reply_rt_err(w, &e);
   }
   t->used = 1;
   t->st = T_CREATED;
-  publish_create(t, &r);
+  publish_create(t, r);
   struct rp_pb_pid_response resp = {(uint32_t)t->pid};
   shim_reply(w, &rp_pb_create_task_response_msg, &resp);
 }
@@ -347,13 +348,13 @@ static void h_connect(int ci, const struct rp_ttrpc_call *call, const struct wai
 static void h_pids(int ci, const struct rp_ttrpc_call *call, const struct waiter *w)
 {
   struct rp_pb_id_request r;
-  static struct rp_pb_pids_response resp;
+  struct rp_pb_pids_response *resp = &shim.scratch.pids;
   if (decode(ci, call, &rp_pb_pids_request_msg, &r) < 0) return;
   struct task *t = need(r.id, w);
   if (!t) return;
-  memset(&resp, 0, sizeof(resp));
-  if (t->pid > 0) resp.processes.v[resp.processes.n++].pid = (uint32_t)t->pid;
-  shim_reply(w, &rp_pb_pids_response_msg, &resp);
+  memset(resp, 0, sizeof(*resp));
+  if (t->pid > 0) resp->processes.v[resp->processes.n++].pid = (uint32_t)t->pid;
+  shim_reply(w, &rp_pb_pids_response_msg, resp);
 }
 
 // No cgroup to measure, but never an absent value: containerd 1.6's CRI
