@@ -8,6 +8,7 @@
 #include "fs.h"
 #include "path.h"
 #include "proc.h"
+#include "rt.h"
 #include "shim.h"
 #include "state.h"
 
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+static struct rp_work work;  // the runtime's working memory (rt.h)
 static struct rp_shim_opts o;
 static struct rp_err err;
 // Whole pages (RP_PROC_PAGE), which the server forked from `start` gives
@@ -205,6 +207,7 @@ int shim_main(int argc, char **argv)
 {
   struct rp_getopt g;
   const char *socket = NULL;
+  o.work = &work;
   int rc, info = 0;
   rp_getopt_init(&g, argc, argv, 1, flags, RP_OPT_INORDER | RP_OPT_GOSTYLE);
   while ((rc = rp_getopt_next(&g)) != RP_OPT_END) {

@@ -23,7 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static struct rp_rt rt;
+static struct rp_work work;  // the runtime's working memory (rt.h)
+static struct rp_rt rt;  // not initialized here: that would move it from bss to the file
 static struct rp_err err;
 
 enum { O_ROOT = 1, O_LOG, O_LOGFMT, O_LOGLEVEL, O_DEBUG, O_IGNORE, O_IGNOREV, O_VERSION,
@@ -170,16 +171,15 @@ static int cmd_run(int argc, char **argv)
   return op.detach ? 0 : wait_container(id, pid, &unheld);
 }
 
-static char state_json[RP_STATE_JSON_MAX];  // one container's state JSON, for state and list
-
 static int cmd_state(int argc, char **argv)
 {
   static struct rp_state st;
   const char *id;
   need_id(parse(argc, argv, &id, 1));
   if (rp_state_read(rt.root, id, &st, &err)) die_err(&err);
-  if (rp_rt_state_json(&st, state_json, sizeof(state_json), 2) < 0) die(RP_EXIT_FAIL, "state of %s is too large", id);
-  return out_line(&out_stdout, state_json) < 0;
+  const char *js = rp_rt_state_text(&rt, &st, 2);
+  if (!js) die(RP_EXIT_FAIL, "state of %s is too large", id);
+  return out_line(&out_stdout, js) < 0;
 }
 
 static int cmd_kill(int argc, char **argv)
@@ -213,8 +213,9 @@ static int list_one(const struct rp_state *st, void *arg)
   char pid[16];
   if (op.quiet) return l->print && out_line(&out_stdout, st->id) < 0;
   if (!strcmp(op.format, "json")) {
-    if (!l->print || rp_rt_state_json(st, state_json, sizeof(state_json), 0) < 0) return 0;
-    return (l->n++ && out_str(&out_stdout, ",") < 0) || out_str(&out_stdout, state_json) < 0;
+    const char *js = l->print ? rp_rt_state_text(&rt, st, 0) : NULL;
+    if (!js) return 0;
+    return (l->n++ && out_str(&out_stdout, ",") < 0) || out_str(&out_stdout, js) < 0;
   }
   enum rp_status s = rp_state_status(st);
   rp_snprintf(pid, sizeof(pid), "%d", s == RP_ST_STOPPED ? 0 : st->pid);
@@ -419,6 +420,7 @@ int runtime_main(int argc, char **argv)
 {
   struct rp_getopt g;
   int o;
+  rt.work = &work;
   if (rp_state_default_root(rt.root, sizeof(rt.root), &err)) die_err(&err);
   title_area(argc, argv);
   rp_getopt_init(&g, argc, argv, 1, global_opts, RP_OPT_INORDER);

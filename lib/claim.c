@@ -7,6 +7,7 @@
 #include "num.h"
 #include "path.h"
 #include "proc.h"
+#include "stage.h"
 #include "state.h"
 
 #include <errno.h>
@@ -159,4 +160,62 @@ int rp_claim_names_owner(const char *name)
   char want[RP_PATH_MAX];
   if (rp_fmt(want, sizeof(want), RP_STATE_AREA "/%s", name)) return 1;
   return rp_claim_each(names, want) != 0;  // unreadable directory: named, to be safe
+}
+
+// Who runs the processor, as the policy sees it: the live holder of its
+// claim, or a holder that has just died (kill KILL, until it or the
+// guardian stops the processor) and still runs the firmware it staged,
+// <owner>/<file> (rp_state_owner): its container's, not of unknown origin.
+static int held(const struct rp_claim *c, int had, int s, const char *fw)
+{
+  char owner[RP_PATH_MAX], mine[RP_PATH_MAX];
+  if (!had) return 0;
+  if (rp_claim_live(c)) return 1;
+  return s >= 0 && s != RP_RS_OFFLINE && !rp_state_owner(c->statedir, owner, sizeof(owner)) &&
+         !rp_fmt(mine, sizeof(mine), "%s/", owner) && !strncmp(fw, mine, strlen(mine));
+}
+
+// Refused: held by another container, attached, or running firmware that
+// no running container started.
+static int refuse(const struct rp_rproc *p, const struct rp_claim *old, int had, int s, const char *fw,
+                  struct rp_err *e)
+{
+  if (held(old, had, s, fw)) return rp_errf(e, EBUSY, "processor %s is in use by container %s", p->name, old->id);
+  if (s < 0) return s;
+  if (s == RP_RS_ATTACHED)
+    return rp_errf(e, EBUSY, "processor %s is attached to firmware started before Linux; stop it "
+                   "first (rproc stop %s)", p->name, p->name);
+  if (s != RP_RS_OFFLINE)
+    return rp_errf(e, EBUSY, "processor %s is already %s with firmware %s that no running container "
+                   "started; stop it first (rproc stop %s)", p->name, rp_rstate_name(s), fw, p->name);
+  return 0;
+}
+
+int rp_claim_take(const struct rp_rproc *p, const struct rp_claim *c, struct rp_err *e)
+{
+  struct rp_claim old = {0};
+  char fw[RP_FW_NAME_MAX] = "";
+  int lock = rp_claim_lock(e);
+  if (lock < 0) return lock;
+  int had = rp_claim_get(p->dev, &old, NULL) > 0 && strcmp(old.statedir, c->statedir);
+  int s = rp_rproc_settled(p, RP_RPROC_SETTLE_MS, e);
+  rp_rproc_read(p, "firmware", fw, sizeof(fw), NULL);
+  int r = refuse(p, &old, had, s, fw, e);
+  if (!r) r = rp_claim_put(p->dev, c, e);
+  // Firmware staged by containers that no claim names any more (their
+  // state and claim went with /run at a reboot) would stay in the firmware
+  // directory for good: drop it (staged names: rp_state_owner).
+  if (!r) rp_stage_sweep(RP_STATE_AREA, rp_claim_names_owner);
+  rp_claim_unlock(lock);
+  return r;
+}
+
+// A claim left naming create, which exits next, would look stale and hand
+// the processor to the next container while this one runs: a failed write
+// fails the create.
+int rp_claim_hand(const char *dev, const struct rp_claim *c, struct rp_err *e)
+{
+  int lock = rp_claim_lock(e), r = lock < 0 ? lock : rp_claim_put(dev, c, e);
+  if (lock >= 0) rp_claim_unlock(lock);
+  return r ? rp_errwrap(e, "cannot hand the processor claim to the container's process") : 0;
 }

@@ -58,6 +58,17 @@ int rp_claim_holder(const struct rp_rproc *p, struct rp_claim *c, struct rp_err 
 // -ENOENT when the claims directory cannot be read.
 int rp_claim_each(int (*fn)(const char *dev, const struct rp_claim *c, int r, void *arg), void *arg);
 
+// The policy of a create: take processor p for the container c names
+// (c->pid: create itself, until the proxy exists). Refused with EBUSY when
+// another container holds it (a holder that just died too, while its
+// firmware runs), when it is attached, or when it runs firmware no running
+// container started; a state word no kernel shows is waited on first.
+// Takes the lock; then drops firmware staged by containers no claim names.
+int rp_claim_take(const struct rp_rproc *p, const struct rp_claim *c, struct rp_err *e);
+
+// Hand the claim on dev to the container's process (c->pid), under the lock.
+int rp_claim_hand(const char *dev, const struct rp_claim *c, struct rp_err *e);
+
 // 1 when some claim (live or stale) names a container that stages firmware
 // as remoteproc-runtime/<name> (rp_state_owner), or when that cannot be
 // told; 0 when none does. Hold the lock.

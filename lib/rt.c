@@ -24,23 +24,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct rp_spec spec;  // a container's saved config, for hooks and state
-static struct rp_state cur;  // the container the operation works on
-static char hook_json[RP_STATE_JSON_MAX];  // pages count only once touched
-
-void rp_rt_forget(void)
+int rp_rt_hooks(const struct rp_rt *rt, const struct rp_state *st, const struct rp_spec *sp,
+                enum rp_hook_kind k, struct rp_err *e)
 {
-  rp_proc_forget(&spec, sizeof(spec));
-  rp_proc_forget(&cur, sizeof(cur));
-  rp_proc_forget(hook_json, sizeof(hook_json));
-}
-
-int rp_rt_hooks(const struct rp_state *st, const struct rp_spec *sp, enum rp_hook_kind k, struct rp_err *e)
-{
+  char *js = rt->work->json;
   if (!sp->nhook[k]) return 0;
-  if (rp_rt_state_json(st, hook_json, sizeof(hook_json), 0) < 0)
+  if (rp_rt_state_json(st, sp, js, sizeof(rt->work->json), 0) < 0)
     return rp_errf(e, E2BIG, "the state of container %s is too large for its hooks", st->id);
-  return rp_hooks_run(sp, k, hook_json, e);
+  return rp_hooks_run(sp, k, js, e);
 }
 
 // Read and lock the state of id; the returned lock fd must be closed. The
@@ -122,32 +113,33 @@ static int not_startable(const struct rp_state *st, enum rp_status s, struct rp_
 
 int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
 {
+  struct rp_state *cur = &rt->work->cur;
   char msg[RP_PROXY_MSG];
-  int lock = open_locked(rt, id, &cur, e), fd = -1, r = 0;
+  int lock = open_locked(rt, id, cur, e), fd = -1, r = 0;
   if (lock < 0) return lock;
-  enum rp_status s = rp_state_status(&cur);
-  if (s != RP_ST_CREATED || cur.phase != RP_PH_CREATED) r = not_startable(&cur, s, e);
-  if (!r && !cur.sandbox) r = stage(&cur, e);
+  enum rp_status s = rp_state_status(cur);
+  if (s != RP_ST_CREATED || cur->phase != RP_PH_CREATED) r = not_startable(cur, s, e);
+  if (!r && !cur->sandbox) r = stage(cur, e);
   if (!r) rp_fault("after-stage");  // test-only kill points: see fault.h
   // "starting" keeps a second start out while this one waits unlocked for
   // the reply: it would fail and take the staged firmware of a running
   // container with it. The guardian learns the firmware name here too.
   int written = 0;
   if (!r) {
-    cur.phase = RP_PH_STARTING;
-    written = !(r = rp_state_write(&cur, e));
+    cur->phase = RP_PH_STARTING;
+    written = !(r = rp_state_write(cur, e));
   }
   if (!r) rp_fault("after-starting");
-  int dirfd = r ? -1 : open(cur.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int dirfd = r ? -1 : open(cur->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (!r && (fd = rp_sock_connect(dirfd, "ctl", e)) < 0)
     r = rp_errf(e, ESRCH, "container %s is not running: its process is gone", id);
-  if (!r && (rp_fmt(msg, sizeof(msg), "start %s", cur.fw_staged) ||
+  if (!r && (rp_fmt(msg, sizeof(msg), "start %s", cur->fw_staged) ||
              send(fd, msg, strlen(msg), MSG_NOSIGNAL) < 0))
     r = rp_errf(e, EIO, "cannot reach the process of container %s: %s", id, strerror(errno));
   if (!r) rp_fault("after-send");
   if (r && written) {  // the request never reached the proxy: startable again
-    cur.phase = RP_PH_CREATED;
-    rp_state_write(&cur, NULL);
+    cur->phase = RP_PH_CREATED;
+    rp_state_write(cur, NULL);
   }
   if (dirfd >= 0) close(dirfd);
   close(lock);
@@ -155,33 +147,36 @@ int rp_rt_start_send(const struct rp_rt *rt, const char *id, struct rp_err *e)
   return r ? r : fd;
 }
 
-static void poststart(const struct rp_state *st)
+// Hooks after the fact: their failures are warnings (runtime-spec).
+static void after_hooks(const struct rp_rt *rt, const struct rp_state *st, enum rp_hook_kind k)
 {
   struct rp_err e;
-  if (rp_spec_load(st->dir, &spec, NULL)) return;
-  if (rp_rt_hooks(st, &spec, RP_HOOK_POSTSTART, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
+  struct rp_spec *sp = &rt->work->spec;
+  if (rp_spec_load(st->dir, sp, NULL)) return;
+  if (rp_rt_hooks(rt, st, sp, k, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
 }
 
 int rp_rt_start_finish(const struct rp_rt *rt, const char *id, int fd, struct rp_err *e)
 {
+  struct rp_state *cur = &rt->work->cur;
   char reply[RP_PROXY_MSG], owner[RP_PATH_MAX];
   ssize_t n = recv(fd, reply, sizeof(reply) - 1, MSG_DONTWAIT);
   close(fd);
   reply[n > 0 ? n : 0] = 0;
   rp_fault("after-reply");
-  int lock = open_locked(rt, id, &cur, e);
+  int lock = open_locked(rt, id, cur, e);
   if (lock < 0) return lock;
   int r = 0;
   if (!strcmp(reply, "ok")) {
-    cur.phase = RP_PH_STARTED;
+    cur->phase = RP_PH_STARTED;
   } else {
     r = rp_errf(e, EIO, "%s", n > 4 ? reply + 4 : "the container's process died while starting");
-    if (!rp_state_owner(cur.dir, owner, sizeof(owner))) rp_stage_remove(owner, NULL);
-    cur.fw_staged[0] = 0;
+    if (!rp_state_owner(cur->dir, owner, sizeof(owner))) rp_stage_remove(owner, NULL);
+    cur->fw_staged[0] = 0;
   }
-  int w = rp_state_write(&cur, r ? NULL : e);
+  int w = rp_state_write(cur, r ? NULL : e);
   close(lock);
-  if (!r && !w) poststart(&cur);
+  if (!r && !w) after_hooks(rt, cur, RP_HOOK_POSTSTART);
   return r ? r : w;
 }
 
@@ -240,28 +235,22 @@ static int hard_kill(const struct rp_state *st, struct rp_err *e)
 
 int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct rp_err *e)
 {
-  int lock = open_locked(rt, id, &cur, e), r = 0;
+  struct rp_state *cur = &rt->work->cur;
+  int lock = open_locked(rt, id, cur, e), r = 0;
   if (lock < 0) return lock;
-  enum rp_status s = rp_state_status(&cur);
+  enum rp_status s = rp_state_status(cur);
   if (s != RP_ST_CREATED && s != RP_ST_RUNNING) {
-    if (sig == SIGKILL) hard_kill(&cur, NULL);  // whatever is left still gets stopped
+    if (sig == SIGKILL) hard_kill(cur, NULL);  // whatever is left still gets stopped
     r = all ? 0 : rp_errf(e, ESRCH, "cannot signal container %s: container not running", id);
   } else if (sig == SIGKILL) {
-    r = hard_kill(&cur, e);
-  } else if (kill(cur.pid, sig)) {
+    r = hard_kill(cur, e);
+  } else if (kill(cur->pid, sig)) {
     r = rp_errf(e, errno, "cannot signal container %s: %s", id, strerror(errno));
   } else if (!stops(sig)) {
-    kill(cur.pid, SIGCONT);  // a proxy stopped by an earlier STOP must run to handle it
+    kill(cur->pid, SIGCONT);  // a proxy stopped by an earlier STOP must run to handle it
   }
   close(lock);
   return r;
-}
-
-static void poststop(struct rp_state *st)
-{
-  struct rp_err e;
-  if (rp_spec_load(st->dir, &spec, NULL)) return;
-  if (rp_rt_hooks(st, &spec, RP_HOOK_POSTSTOP, &e)) rp_log(RP_LOG_WARN, "%s", e.msg);
 }
 
 int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
@@ -277,9 +266,8 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
     if (st->proc_dev[0]) rp_claim_drop(st->proc_dev, st->dir, NULL);
   }
   rp_fault("after-unclaim");
-  poststop(st);
+  after_hooks(rt, st, RP_HOOK_POSTSTOP);
   int rm = rp_fs_rmtree(st->dir, r ? NULL : e);
-  (void)rt;
   return r ? r : rm;
 }
 
@@ -299,24 +287,26 @@ static int claimed_by(const char *dev, const struct rp_claim *c, int r, void *st
 
 static int destroy_damaged(const struct rp_rt *rt, const char *id, struct rp_err *e)
 {
+  struct rp_state *cur = &rt->work->cur;
   char dir[RP_PATH_MAX], mine[RP_PATH_MAX];
-  memset(&cur, 0, sizeof(cur));
-  if (rp_state_locate(rt->root, id, &cur, e)) return -e->code;
-  rp_claim_each(claimed_by, &cur);
-  struct rp_rproc p = proc_of(&cur);
-  if (rp_state_owner(cur.dir, dir, sizeof(dir)) || rp_fmt(mine, sizeof(mine), "%s/", dir))
+  memset(cur, 0, sizeof(*cur));
+  if (rp_state_locate(rt->root, id, cur, e)) return -e->code;
+  rp_claim_each(claimed_by, cur);
+  struct rp_rproc p = proc_of(cur);
+  if (rp_state_owner(cur->dir, dir, sizeof(dir)) || rp_fmt(mine, sizeof(mine), "%s/", dir))
     return rp_errf(e, ENAMETOOLONG, "state path too long");
-  if (!cur.proc_dev[0] || rp_rproc_read(&p, "firmware", cur.fw_staged, sizeof(cur.fw_staged), NULL) < 0 ||
-      strncmp(cur.fw_staged, mine, strlen(mine)))
-    cur.fw_staged[0] = 0;  // only firmware it staged itself is stopped
+  if (!cur->proc_dev[0] || rp_rproc_read(&p, "firmware", cur->fw_staged, sizeof(cur->fw_staged), NULL) < 0 ||
+      strncmp(cur->fw_staged, mine, strlen(mine)))
+    cur->fw_staged[0] = 0;  // only firmware it staged itself is stopped
   rp_errclear(e);
-  return rp_rt_destroy(rt, &cur, e);
+  return rp_rt_destroy(rt, cur, e);
 }
 
 int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_err *e)
 {
+  struct rp_state *cur = &rt->work->cur;
   struct rp_state loc = {0};
-  int lock = open_locked(rt, id, &cur, e);
+  int lock = open_locked(rt, id, cur, e);
   if (lock == -ENOENT && force) {  // gone, or a directory without state: clean quietly
     if (!rp_state_locate(rt->root, id, &loc, NULL)) rp_fs_rmtree(loc.dir, NULL);
     rp_errclear(e);
@@ -325,24 +315,23 @@ int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_er
   if ((lock == -EINVAL || lock == -EFBIG) && force && !rp_state_valid_id(id, NULL))
     return destroy_damaged(rt, id, e);
   if (lock < 0) return lock;
-  enum rp_status s = rp_state_status(&cur);
+  enum rp_status s = rp_state_status(cur);
   int r = 0;
   if (!force && (s == RP_ST_RUNNING || s == RP_ST_CREATING))
     r = rp_errf(e, EBUSY, "cannot delete container %s that is not stopped: %s", id, rp_status_name(s));
-  if (!r) r = rp_rt_destroy(rt, &cur, e);
+  if (!r) r = rp_rt_destroy(rt, cur, e);
   close(lock);
   return r;
 }
 
-static void annotations(struct rp_jw *w, const struct rp_state *st)
+static void annotations(struct rp_jw *w, const struct rp_state *st, const struct rp_spec *sp)
 {
   char exit_reason[200], v[240];
   int code;
   rp_jw_key(w, "annotations");
   rp_jw_obj(w);
-  if (!rp_spec_load(st->dir, &spec, NULL))
-    for (int i = 0; i < spec.nann; i++)
-      if (strncmp(spec.ann_key[i], "remoteproc.", 11)) rp_jw_kstr(w, spec.ann_key[i], spec.ann_val[i]);
+  for (int i = 0; sp && i < sp->nann; i++)
+    if (strncmp(sp->ann_key[i], "remoteproc.", 11)) rp_jw_kstr(w, sp->ann_key[i], sp->ann_val[i]);
   if (!st->sandbox) {
     rp_jw_kstr(w, "remoteproc.name", st->proc_name);
     rp_jw_kstr(w, "remoteproc.device", st->proc_dev);
@@ -356,7 +345,7 @@ static void annotations(struct rp_jw *w, const struct rp_state *st)
   rp_jw_end(w);
 }
 
-int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int indent)
+int rp_rt_state_json(const struct rp_state *st, const struct rp_spec *sp, char *buf, size_t cap, int indent)
 {
   struct rp_jw w;
   enum rp_status s = rp_state_status(st);
@@ -370,7 +359,14 @@ int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int inden
   rp_jw_kstr(&w, "rootfs", st->rootfs);
   rp_jw_kstr(&w, "created", st->created);
   rp_jw_kstr(&w, "owner", "");
-  annotations(&w, st);
+  annotations(&w, st, sp);
   rp_jw_end(&w);
   return rp_jw_finish(&w);
+}
+
+const char *rp_rt_state_text(const struct rp_rt *rt, const struct rp_state *st, int indent)
+{
+  struct rp_work *w = rt->work;
+  int loaded = !rp_spec_load(st->dir, &w->spec, NULL);
+  return rp_rt_state_json(st, loaded ? &w->spec : NULL, w->json, sizeof(w->json), indent) < 0 ? NULL : w->json;
 }

@@ -14,8 +14,24 @@
 #include "state.h"
 
 #define RP_START_TIMEOUT_MS 120000   // waiting for the proxy's start reply
+// A state JSON: any fits (128 annotations from a config of at most 1 MiB, escaped).
+#define RP_STATE_JSON_MAX (RP_SPEC_BYTES + (64 << 10))
+
+// The working memory of the runtime's operations, one at a time per process:
+// the container's config, the state it works on, a board's processors and
+// a state JSON (for hooks and `state`). The embedding program owns it (a
+// static: its pages count only once touched) and hands it over in struct
+// rp_rt; a long-lived child (the proxy, the guardian) gives it all back at
+// once, which is why it is one page-aligned object.
+struct rp_work {
+  struct rp_spec spec;
+  struct rp_state cur;
+  struct rp_rproc procs[RP_RPROC_MAX];
+  char json[RP_STATE_JSON_MAX];
+} __attribute__((aligned(4096)));
 
 struct rp_rt {
+  struct rp_work *work;
   char root[2048];    // state directory (--root)
   char *title;        // argv area the proxy renames itself in, or NULL
   size_t title_cap;
@@ -51,10 +67,13 @@ int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct 
 // succeeds. Stops the processor, removes staged firmware, claim and state.
 int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_err *e);
 
-// OCI state JSON of st (status derived live) into buf; RP_STATE_JSON_MAX
-// holds any (128 annotations from a config of at most 1 MiB, escaped).
-#define RP_STATE_JSON_MAX (RP_SPEC_BYTES + (64 << 10))
-int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int indent);
+// OCI state JSON of st (status derived live) into buf, with the
+// annotations of sp (NULL: only the runtime's own).
+int rp_rt_state_json(const struct rp_state *st, const struct rp_spec *sp, char *buf, size_t cap, int indent);
+
+// The same for `state` and `list`: the config read from st's directory,
+// the text in the work area. NULL when it does not fit (it always should).
+const char *rp_rt_state_text(const struct rp_rt *rt, const struct rp_state *st, int indent);
 
 // Run the hooks of kind k from spec sp with st's state JSON on their stdin.
 // Open the container's firmware path (inside st->rootfs) for reading, as a
@@ -66,10 +85,8 @@ int rp_rt_state_json(const struct rp_state *st, char *buf, size_t cap, int inden
 int rp_rt_open_firmware(struct rp_state *st, const char *path, int record, char *canon, size_t cap,
                         struct rp_err *e);
 
-int rp_rt_hooks(const struct rp_state *st, const struct rp_spec *sp, enum rp_hook_kind k, struct rp_err *e);
-
-// In a forked child: give back the pages of this module's working buffers.
-void rp_rt_forget(void);
+int rp_rt_hooks(const struct rp_rt *rt, const struct rp_state *st, const struct rp_spec *sp,
+                enum rp_hook_kind k, struct rp_err *e);
 
 
 // Clean what a container left (processor, staged firmware, claim, state);

@@ -19,9 +19,12 @@
 #define RP_SHIM_NAME "io.containerd.remoteproc.v1"
 #define RP_SHIM_SOCKET_DIR "/run/containerd/s"
 
+struct rp_work;
+
 struct rp_shim_opts {
   const char *ns, *id, *grpc, *publish_bin, *bundle, *ttrpc, *socket_dir;
   int debug;
+  struct rp_work *work;  // the runtime's working memory, the caller's
 };
 
 // unix:// address of the socket for grpc/ns/group under dir, as containerd

@@ -223,7 +223,7 @@ static int ours(const struct rp_state *st, const char *bundle)
 int rp_shim_cleanup(const struct rp_shim_opts *o, unsigned char *out, size_t cap, struct rp_err *e)
 {
   static struct rp_state st;
-  struct rp_rt rt = {0};
+  struct rp_rt rt = {.work = o->work};
   struct rp_pb_delete_response resp = {0};
   char reason[128];
   int code = 128 + SIGKILL, r = 0;
