@@ -212,4 +212,5 @@ wait "$CTD_PID" 2>/dev/null
 CTD_PID=""
 bad=$(dmesg | grep -E 'Oops|BUG:|WARNING:|Call trace:|Kernel panic|refcount_t:' | head -n 1)
 check "no oops or warning in the kernel log" "${bad:-none}" none
+echo "stack: ran in $(( $(now_ms) - t0 )) ms from containerd's start"
 [ "$FAILS" = 0 ]
