@@ -8,7 +8,7 @@
 # package provides it (another vendor's nodejs provides npm, for example).
 set -u
 
-pkgs_build="make gcc musl-tools libjsmn-dev pkg-config"
+pkgs_build="make gcc libc6-dev musl-tools libjsmn-dev pkg-config"
 pkgs_arm64="gcc-aarch64-linux-gnu musl-dev:arm64"
 pkgs_sim="libfuse3-dev fuse3"
 pkgs_proto="protobuf-compiler libprotobuf-dev"

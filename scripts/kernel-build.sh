@@ -3,6 +3,8 @@
 #
 #   scripts/kernel-build.sh common       what every kernel's guest shares
 #   scripts/kernel-build.sh VERSION      the module for one kernel, and its initramfs
+#   scripts/kernel-build.sh stack VERSION
+#                                        the stack initramfs (after VERSION)
 #
 # common:
 # 1. `make ARCH=arm64` in the repository root for build/arm64/rprocbox; when
@@ -22,6 +24,15 @@
 #    KCC-aarch64-linux-gnu (its glibc runs the headers' kbuild tools); then
 #    build/kernel/VERSION/initramfs.cpio.gz is the common archive followed by
 #    one holding the module (the kernel unpacks concatenated archives).
+# stack VERSION:
+#    build/kernel/VERSION/stack.cpio.gz: VERSION's initramfs followed by the
+#    board's userspace of tests/kernel/stack.sh (group stack-arm64 of
+#    scripts/pins, unpacked by scripts/debian-get.sh): Debian's arm64
+#    containerd and ctr in /usr/bin, the arm64 glibc they link against in
+#    /usr/lib/aarch64-linux-gnu (its loader also at /lib, where the binaries
+#    ask for it), and an arm64 OCI image archive (scripts/mkimage.sh) of the
+#    trace.elf fixture for processor sim0 in /lib/stack, described by
+#    /tests/kernel/stack.env. Exit status 3: the packages cannot be had.
 #
 # Prints result lines (SKIP for a missing rprocbox) on stdout, progress on
 # stderr; exits non-zero when something the tier cannot do without failed.
@@ -50,7 +61,9 @@ module() {
   set -- make -C "$TOP/$KHEADERS" M="$TOP/$M" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules
   root=$(toolchain_root "$KCC")
   if [ -n "$root" ]; then
-    set -- scripts/suite-root.sh run "$root" -- env -u DEB_BUILD_ARCH -u DEB_HOST_ARCH "$@"
+    # The unpacked packages may be a link out of the tree (a shared cache).
+    set -- scripts/suite-root.sh run "$root" --bind "$(cd build/debian && pwd -P)" -- \
+      env -u DEB_BUILD_ARCH -u DEB_HOST_ARCH "$@"
   elif ! command -v "aarch64-linux-gnu-$KCC" >/dev/null; then
     die "no aarch64-linux-gnu-$KCC and no toolchain root for it in scripts/pins"
   fi
@@ -77,7 +90,37 @@ initramfs() {
     die "cannot pack the initramfs of $1"
 }
 
-[ $# = 1 ] || { echo "usage: kernel-build.sh common | VERSION" >&2; exit 2; }
+# stack VERSION: the stack initramfs.
+stack() {
+  S=$K/stack
+  G=$(scripts/debian-get.sh fetch stack-arm64) || exit
+  L=usr/lib/aarch64-linux-gnu
+  rm -rf "$S" && mkdir -p "$S/usr/bin" "$S/$L" "$S/lib/stack" "$S/tests/kernel" "$S/var/lib" ||
+    die "cannot stage the stack"
+  for f in usr/bin/containerd usr/bin/ctr "$L/libc.so.6" "$L/ld-linux-aarch64.so.1"; do
+    cp "$G/$f" "$S/$f" || die "stack-arm64 has no $f"
+  done
+  ln -s "/$L/ld-linux-aarch64.so.1" "$S/lib/ld-linux-aarch64.so.1" &&
+  cp tests/kernel/stack.sh "$S/tests/kernel/" || die "cannot stage the stack"
+  # The image's firmware: the fixture the guest scripts boot, under a name of its own.
+  build/mkelf "$K/stack-fw.elf" >/dev/null || die "mkelf failed"
+  sh scripts/mkimage.sh --name localhost/fw:latest --firmware "$K/stack-fw.elf" --mcu sim0 \
+    --arch arm64 --oci-archive "$S/lib/stack/fw.tar" >/dev/null || die "mkimage.sh failed"
+  printf 'STACK_IMAGE=/lib/stack/fw.tar\nSTACK_NAME=localhost/fw:latest\nSTACK_FW=stack-fw.elf\n' \
+    > "$S/tests/kernel/stack.env" || exit 1
+  { cat "$K/$1/initramfs.cpio.gz" &&
+    (cd "$S" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1); } \
+    > "$K/$1/stack.cpio.gz.tmp" && mv "$K/$1/stack.cpio.gz.tmp" "$K/$1/stack.cpio.gz" ||
+    die "cannot pack the stack initramfs of $1"
+  note "stack initramfs $(wc -c < "$K/$1/stack.cpio.gz") bytes"
+}
+
+if [ $# = 2 ] && [ "$1" = stack ]; then
+  [ -s "$K/$2/initramfs.cpio.gz" ] || die "no $K/$2/initramfs.cpio.gz: run scripts/kernel-build.sh $2 first"
+  stack "$2"
+  exit 0
+fi
+[ $# = 1 ] || { echo "usage: kernel-build.sh common | VERSION | stack VERSION" >&2; exit 2; }
 if [ "$1" != common ]; then
   [ -s "$K/$1/fetch.env" ] || die "no $K/$1/fetch.env: run scripts/kernel-fetch.sh $1 first"
   [ -s "$K/initramfs.cpio.gz" ] || die "no $K/initramfs.cpio.gz: run scripts/kernel-build.sh common first"

@@ -29,6 +29,16 @@
 #                             forky roots: scripts/suite-root.sh), and its
 #                             initramfs
 #   scripts/kernel-run.sh V   boot, collect the guest's result lines
+#   then once, on the newest pinned kernel, the whole stack as on a board:
+#   scripts/kernel-build.sh stack V
+#                             the stack initramfs: V's, plus Debian's arm64
+#                             containerd and ctr with their glibc (group
+#                             stack-arm64) and an arm64 firmware image
+#   scripts/kernel-run.sh --stack V
+#                             boot it: tests/kernel/stack.sh runs ctr run
+#                             --runtime io.containerd.remoteproc.v1 through
+#                             create, start, firmware log, crash, kill and
+#                             delete ("PASS: kernel-7.2.12: stack: ...")
 #
 # Output: only PASS:/FAIL:/SKIP: lines on stdout, short progress on stderr
 # (never starting with those words), with each kernel's boot-and-run time.
@@ -45,7 +55,9 @@
 # that per kernel about 2-10 s of module build, ~6 s of kernel boot and
 # 20-35 s of guest tests in emulated arm64 (every exec there costs ~15 ms),
 # about 2 minutes for all four on 2 cores (more under load). tests/kernel/on-sim.sh runs the same guest scripts on
-# the host against the FUSE simulator in ~10 s.
+# the host against the FUSE simulator in ~10 s. The stack run adds 28 MB of
+# packages (containerd and glibc for arm64) once, a 25 MB initramfs and
+# about 20 s of boot and guest (containerd answers in ~2 s there).
 #
 # Guest tests: tests/kernel/guest/*.sh run in name order under busybox sh as
 # root, each in a session of its own with a 60 s limit, with RPROC_ROOT=/,
@@ -58,9 +70,16 @@
 # (remoteproc0, remoteproc1); fixtures are in /lib/firmware/rprocsim/.
 #
 # Environment: KERNEL_TIMEOUT (seconds each guest may run, default 110);
-# KERNELS (a space-separated subset of the pinned versions, for a quicker
-# look; the plan then does not match).
-# plan 1668 1500
+# KERNELS (a space-separated subset of the pinned versions, or "none", for
+# a quicker look; the plan then does not match); KERNEL_STACK (the version
+# the stack run boots, default the newest pinned one; "none" leaves it out);
+# KERNEL_STACK_TIMEOUT (its limit, default 300 s; it takes about 20 s of
+# guest time on a quiet machine).
+#
+# The plan: STACK_PLAN cases of the stack run, the rest shared equally by
+# the kernels.
+STACK_PLAN=37
+# plan 1705 1800
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
@@ -73,22 +92,27 @@ if ! scripts/deps.sh kernel >&2; then
 fi
 
 KERNELS=${KERNELS:-$(scripts/kernel-fetch.sh list)}
+[ "$KERNELS" = none ] && KERNELS=""
+STACK=${KERNEL_STACK:-$(scripts/kernel-fetch.sh list | sort -V | tail -n 1)}
+[ "$STACK" = none ] && STACK=""
 n=$(scripts/kernel-fetch.sh list | wc -l)
 PLAN=$(sed -n 's/^# plan \([0-9]*\) .*$/\1/p' "$0")
-PER=$((PLAN / n))
+PER=$(((PLAN - STACK_PLAN) / n))
 out=$(mktemp "${TMPDIR:-/tmp}/rprocbox-kernel.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT
 
-# pad V KIND WHY: the kernel's missing cases, as KIND lines, so one
-# kernel's trouble is counted as its own and not as the next one's.
+# pad V KIND WHY [CASES [RUN]]: the run's missing cases (of CASES, default
+# PER; RUN names it, "stack " for the stack run), as KIND lines, so one
+# run's trouble is counted as its own and not as the next one's.
 pad() {
+  _want=${4:-$PER} _run=${5:-}
   _got=$(grep -cE "^(PASS|FAIL|SKIP): kernel-$1: " "$out")
-  if [ "$_got" -gt "$PER" ]; then
-    echo "FAIL: kernel-$1: reported $_got results, but the plan gives each kernel $PER"
+  if [ "$_got" -gt "$_want" ]; then
+    echo "FAIL: kernel-$1: ${_run}reported $_got results, but the plan gives it $_want"
   fi
   _k=$((_got + 1))
-  while [ "$_k" -le "$PER" ]; do
-    echo "$2: kernel-$1: planned case $_k of $PER did not run ($3)"
+  while [ "$_k" -le "$_want" ]; do
+    echo "$2: kernel-$1: ${_run:+stack: }planned case $_k of $_want did not run ($3)"
     _k=$((_k + 1))
   done
 }
@@ -111,6 +135,31 @@ one() {
   pad "$1" FAIL "the guest stopped early: build/kernel/$1/console.log"
 }
 
+# stack V: the stack run on kernel V (fetched and built again if its own
+# run was left out: both are cached); its result lines go to $out.
+stack() {
+  scripts/kernel-fetch.sh "$1"
+  case $? in
+    0) ;;
+    3) pad "$1" SKIP "its pinned packages cannot be had" "$STACK_PLAN" "stack "; return ;;
+    *) pad "$1" FAIL "scripts/kernel-fetch.sh $1 failed" "$STACK_PLAN" "stack "; return ;;
+  esac
+  if ! scripts/kernel-build.sh "$1"; then
+    pad "$1" FAIL "the module does not build for it" "$STACK_PLAN" "stack "; return
+  fi
+  scripts/kernel-build.sh stack "$1"
+  case $? in
+    0) ;;
+    3) pad "$1" SKIP "the pinned packages of group stack-arm64 cannot be had" "$STACK_PLAN" "stack "; return ;;
+    *) pad "$1" FAIL "scripts/kernel-build.sh stack $1 failed" "$STACK_PLAN" "stack "; return ;;
+  esac
+  t=$(date +%s)
+  scripts/kernel-run.sh --stack "$1" "${KERNEL_STACK_TIMEOUT:-300}" >"$out"
+  note "$1: the stack booted and ran in $(( $(date +%s) - t )) s"
+  cat "$out"
+  pad "$1" FAIL "the stack guest stopped early: build/kernel/$1/stack-console.log" "$STACK_PLAN" "stack "
+}
+
 scripts/kernel-build.sh common
 rc=$?
 if [ "$rc" = 3 ]; then
@@ -126,4 +175,8 @@ for v in $KERNELS; do
   : > "$out"
   one "$v"
 done
+if [ -n "$STACK" ]; then
+  : > "$out"
+  stack "$STACK"
+fi
 note "done"
