@@ -9,6 +9,7 @@
 
 #include "rt.h"
 #include "board.h"
+#include "cgroup.h"
 #include "claim.h"
 #include "console.h"
 #include "elf.h"
@@ -405,7 +406,9 @@ static _Noreturn void first_child(struct job *j, int sync, int rep)
   }
   close(death[0]);
   x.death = death[1];
-  r.pid = enter_and_fork(j, &x, &e);
+  // Here, so that the proxy is born in the cgroup (its memory counted
+  // there, a cgroup namespace rooted there) and the guardian is not.
+  r.pid = j->st.cgroup[0] && rp_cg_join(j->st.cgroup, getpid(), &e) ? -1 : enter_and_fork(j, &x, &e);
   if (r.pid < 0) rp_strlcpy(r.msg, e.msg, sizeof(r.msg));
   (void)!write(rep, &r, sizeof(r));
   _exit(0);
@@ -466,6 +469,16 @@ static int copy_config(struct job *j)
   return r;
 }
 
+// linux.cgroupsPath checked and resolved before anything is made. The
+// shim is given no --systemd-cgroup: there the path's form decides.
+static int pick_cgroup(struct job *j)
+{
+  const char *p = spec.cgroups_path;
+  int sd = j->rt->systemd_cgroup;
+  if (!p) return 0;
+  return rp_cg_resolve(p, sd < 0 ? p[0] != '/' : sd, j->st.cgroup, sizeof(j->st.cgroup), j->e);
+}
+
 // Everything up to the fork; the state directory exists when it succeeds.
 static int prepare(struct job *j)
 {
@@ -473,6 +486,7 @@ static int prepare(struct job *j)
   if (!r) r = rp_spec_load(j->o->bundle, &spec, j->e);
   if (!r) r = paths(j);
   if (!r) r = rp_ns_check(&spec, j->e);
+  if (!r) r = pick_cgroup(j);
   if (r) return r;
   j->st.sandbox = spec.sandbox;
   j->st.mounts = j->o->mounts;
@@ -497,6 +511,7 @@ static int setup(struct job *j)
   int r;
   if ((j->lock = rp_state_lock(&j->st, j->e)) < 0) return j->lock;
   if ((r = rp_state_write(&j->st, j->e)) || (r = copy_config(j))) return r;
+  if (j->st.cgroup[0] && (r = rp_cg_create(j->st.cgroup, j->e))) return r;
   if (!j->st.sandbox && (r = claim(j))) return r;
   if (j->o->console_socket && (j->console = rp_console_setup(j->o->console_socket, j->e)) < 0)
     return j->console;
@@ -509,6 +524,7 @@ static int setup(struct job *j)
 static void abandon(struct job *j)
 {
   if (j->st.pid > 0) kill(j->st.pid, SIGKILL);
+  if (j->st.cgroup[0]) rp_cg_remove(j->st.cgroup, NULL);
   if (j->claimed) rp_claim_drop(j->proc.dev, j->st.dir, NULL);
   rp_fs_rmtree(j->st.dir, NULL);
 }

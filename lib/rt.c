@@ -267,6 +267,7 @@ static void poststop(struct rp_state *st)
 int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
 {
   char owner[RP_PATH_MAX];
+  struct rp_err ce = {0};
   // A processor that would not stop keeps its container, state and claim
   // included, so that the delete can be tried again once it is dealt with.
   int r = hard_kill(st, e);
@@ -277,6 +278,10 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
     if (st->proc_dev[0]) rp_claim_drop(st->proc_dev, st->dir, NULL);
   }
   rp_fault("after-unclaim");
+  // A cgroup that stays (a process of a hook still in it) keeps nothing
+  // of the container alive: the delete goes on and says so.
+  if (st->cgroup[0] && rp_cg_remove(st->cgroup, &ce))
+    rp_log(RP_LOG_WARN, "container %s: %s", st->id, ce.msg);
   poststop(st);
   int rm = rp_fs_rmtree(st->dir, r ? NULL : e);
   (void)rt;
