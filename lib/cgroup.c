@@ -66,16 +66,19 @@ static int put(char *out, size_t cap, size_t *n, const char *fmt, const char *s,
 }
 
 // systemd nests slices by their dashes: "a-b.slice" is a.slice/a-b.slice;
-// "-.slice" is the root. -1 for a name systemd refuses.
+// "-.slice" is the root. -1 for a name systemd refuses, -2 when the nest
+// does not fit (400 bytes of dashes would grow to kilobytes).
 static int slice(const char *s, size_t len, char *out, size_t cap, size_t *n)
 {
   if (len < 7 || strncmp(s + len - 6, ".slice", 6)) return -1;
   size_t base = len - 6;
   if (base == 1 && s[0] == '-') return 0;
   if (s[0] == '-' || s[base - 1] == '-') return -1;
-  for (size_t i = 0; i < base; i++)
-    if (s[i] == '-' && (s[i + 1] == '-' || put(out, cap, n, "/%.*s.slice", s, i))) return -1;
-  return put(out, cap, n, "/%.*s.slice", s, base);
+  for (size_t i = 0; i < base; i++) {
+    if (s[i] == '-' && s[i + 1] == '-') return -1;
+    if (s[i] == '-' && put(out, cap, n, "/%.*s.slice", s, i)) return -2;
+  }
+  return put(out, cap, n, "/%.*s.slice", s, base) ? -2 : 0;
 }
 
 // "slice:prefix:name" → "/<slice path>/prefix-name.scope", the unit runc
@@ -86,7 +89,7 @@ static int systemd(const char *spec, char *out, size_t cap, struct rp_err *e)
   size_t n = 0;
   if (!c2 || strchr(c2 + 1, ':') || !c2[1]) return bad(e, spec, "must be slice:prefix:name with --systemd-cgroup");
   int r = c1 == spec ? slice("system.slice", 12, out, cap, &n) : slice(spec, (size_t)(c1 - spec), out, cap, &n);
-  if (r) return bad(e, spec, "names an invalid slice");
+  if (r) return bad(e, spec, r == -1 ? "names an invalid slice" : "is too long");
   size_t nl = strlen(c2 + 1);
   if (nl >= 6 && !strcmp(c2 + 1 + nl - 6, ".slice")) return bad(e, spec, "names a slice, not a scope");
   if (put(out, cap, &n, c2 > c1 + 1 ? "/%.*s-" : "/%.*s", c1 + 1, (size_t)(c2 - c1 - 1)) ||
