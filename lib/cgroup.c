@@ -114,16 +114,28 @@ static int is_v2(void)
   return !statfs(CG_ROOT, &s) && s.f_type == CG2_MAGIC;
 }
 
-// One /proc/self/mountinfo line: a v1 hierarchy we use, into h.
+// Whether a comma-separated option list holds opt as a whole word.
+static int has_opt(const char *opts, const char *opt)
+{
+  size_t n = strlen(opt);
+  for (const char *o = opts; o; o = strchr(o, ','), o = o ? o + 1 : NULL)
+    if (!strncmp(o, opt, n) && (o[n] == ',' || !o[n])) return 1;
+  return 0;
+}
+
+// One /proc/self/mountinfo line: a v1 hierarchy we use, into h. Its
+// fields: id parent dev root mountpoint options [optional...] - type
+// source superoptions.
 static int v1_line(char *line, struct hier *h)
 {
-  char *dash = strstr(line, " - cgroup "), *p = line;
-  if (!dash) return 0;
+  char *dash = line, *p = line;
+  while ((dash = strchr(dash + 1, ' ')) && strncmp(dash, " - ", 3)) {}
+  if (!dash || strncmp(dash + 3, "cgroup ", 7)) return 0;
   const char *opts = strrchr(dash, ' ') + 1;
   *dash = 0;
   for (int i = 0; i < 4 && p; i++) p = strchr(p, ' '), p = p ? p + 1 : NULL;
   size_t len = p ? strcspn(p, " ") : 0;
-  if (!len || len >= CG_MNT || strstr(opts, "cpuset") || rp_strlcpy(h->opts, opts, CG_MNT)) return 0;
+  if (!len || len >= CG_MNT || has_opt(opts, "cpuset") || rp_strlcpy(h->opts, opts, CG_MNT)) return 0;
   memcpy(h->mnt, p, len);
   h->mnt[len] = 0;
   return 1;
@@ -269,10 +281,13 @@ static void u64(struct rp_pb_writer *w, uint32_t field, unsigned long long v)
   rp_pb_put_varint(w, v);
 }
 
-static void sub(struct rp_pb_writer *w, uint32_t field, const struct rp_pb_writer *s)
+// A sub-message; with always, present even when empty: dockerd 26 reads
+// cpu.usage and cpu.throttling of a v1 Metrics without a nil check and
+// crashes on an absent one.
+static void sub(struct rp_pb_writer *w, uint32_t field, const struct rp_pb_writer *s, int always)
 {
   if (s->err) w->err = s->err;
-  else if (s->len) rp_pb_put_bytes(w, field, s->buf, s->len);
+  else if (s->len || always) rp_pb_put_bytes(w, field, s->buf, s->len);
 }
 
 struct stat_field {
@@ -291,55 +306,49 @@ static void stat_fields(struct rp_pb_writer *w, const char *t, const struct stat
 static int metrics_v2(const char *dir, struct rp_pb_writer *w)
 {
   static const struct stat_field cpu[] = {{"usage_usec", 1}, {"user_usec", 2}, {"system_usec", 3}};
-  static const struct stat_field mem[] = {{"anon", 1}, {"file", 2}, {"inactive_file", 13}, {"active_file", 14}};
+  static const struct stat_field mem[] = {{"anon", 1}, {"file", 2}, {"inactive_file", 13}};
   char t[CG_TEXT];
   uint8_t b[256];
   struct rp_pb_writer s;
   rp_pb_writer_init(&s, b, sizeof(b));
   u64(&s, 1, num(dir, "pids.current", 0)), u64(&s, 2, num(dir, "pids.max", 0));
-  sub(w, 1, &s);
+  sub(w, 1, &s, 0);
   text(dir, "cpu.stat", t);
   rp_pb_writer_init(&s, b, sizeof(b));
   stat_fields(&s, t, cpu, NF(cpu));
-  sub(w, 2, &s);
+  sub(w, 2, &s, 0);
   text(dir, "memory.stat", t);
   rp_pb_writer_init(&s, b, sizeof(b));
   stat_fields(&s, t, mem, NF(mem));
   u64(&s, 32, num(dir, "memory.current", 0)), u64(&s, 33, num(dir, "memory.max", ~0ULL));
   u64(&s, 36, num(dir, "memory.peak", 0));
-  sub(w, 4, &s);
+  sub(w, 4, &s, 0);
   return 0;
 }
 
 // A v1 controller's directory for path, or "" when it is not mounted.
 static void v1_dir(const struct hier *h, int n, const char *ctl, const char *path, char *dir)
 {
-  size_t cl = strlen(ctl);
   dir[0] = 0;
   for (int i = 0; i < n; i++)
-    for (const char *o = h[i].opts; o; o = strchr(o, ','), o = o ? o + 1 : NULL)
-      if (!strncmp(o, ctl, cl) && (o[cl] == ',' || !o[cl])) {
-        rp_fmt(dir, CG_DIR, "%s%s", h[i].mnt, path);
-        return;
-      }
+    if (has_opt(h[i].opts, ctl)) {
+      rp_fmt(dir, CG_DIR, "%s%s", h[i].mnt, path);
+      return;
+    }
 }
 
-// cpuacct.stat counts in clock ticks, containerd reports nanoseconds.
-static unsigned long long ticks_ns(unsigned long long t)
-{
-  long hz = sysconf(_SC_CLK_TCK);
-  return hz > 0 ? t * (1000000000ULL / (unsigned long long)hz) : 0;
-}
+// cpuacct.stat counts in USER_HZ ticks, 100 a second on every Linux ABI
+// (containerd assumes the same); containerd reports nanoseconds.
+#define TICK_NS 10000000ULL
+
 
 // io.containerd.cgroups.v1.Metrics: pids 2, cpu 3 (usage 1), memory 4
 // (usage 33 as MemoryEntry limit 1, usage 2, max 3, failcnt 4).
 static int metrics_v1(const char *path, struct rp_pb_writer *w)
 {
-  static const struct stat_field mem[] = {
-      {"cache", 1}, {"rss", 2}, {"mapped_file", 4}, {"inactive_anon", 11}, {"active_anon", 12},
-      {"inactive_file", 13}, {"active_file", 14}, {"total_cache", 18}, {"total_rss", 19},
-      {"total_inactive_anon", 28}, {"total_active_anon", 29}, {"total_inactive_file", 30},
-      {"total_active_file", 31}};
+  // What docker stats and CRI's working set subtract or show.
+  static const struct stat_field mem[] = {{"cache", 1}, {"rss", 2}, {"mapped_file", 4}, {"inactive_file", 13},
+                                          {"total_cache", 18}, {"total_rss", 19}, {"total_inactive_file", 30}};
   struct hier h[CG_HIER];
   char dir[CG_DIR], t[CG_TEXT];
   uint8_t b[256], b2[64];
@@ -348,22 +357,22 @@ static int metrics_v1(const char *path, struct rp_pb_writer *w)
   v1_dir(h, n, "pids", path, dir);
   rp_pb_writer_init(&s, b, sizeof(b));
   if (dir[0]) u64(&s, 1, num(dir, "pids.current", 0)), u64(&s, 2, num(dir, "pids.max", 0));
-  sub(w, 2, &s);
+  sub(w, 2, &s, 0);
   v1_dir(h, n, "cpuacct", path, dir);
   rp_pb_writer_init(&s, b, sizeof(b)), rp_pb_writer_init(&s2, b2, sizeof(b2));
   text(dir, "cpuacct.stat", t);
-  if (dir[0]) u64(&s2, 1, num(dir, "cpuacct.usage", 0)), u64(&s2, 2, ticks_ns(kv(t, "system")));
-  if (dir[0]) u64(&s2, 3, ticks_ns(kv(t, "user")));
-  sub(&s, 1, &s2);
-  sub(w, 3, &s);
+  if (dir[0]) u64(&s2, 1, num(dir, "cpuacct.usage", 0)), u64(&s2, 2, kv(t, "system") * TICK_NS);
+  if (dir[0]) u64(&s2, 3, kv(t, "user") * TICK_NS);
+  sub(&s, 1, &s2, 1), rp_pb_put_bytes(&s, 2, "", 0);  // usage, throttling
+  sub(w, 3, &s, 0);
   v1_dir(h, n, "memory", path, dir);
   rp_pb_writer_init(&s, b, sizeof(b)), rp_pb_writer_init(&s2, b2, sizeof(b2));
   text(dir, "memory.stat", t);
   if (dir[0]) stat_fields(&s, t, mem, NF(mem));
   if (dir[0]) u64(&s2, 1, num(dir, "memory.limit_in_bytes", 0)), u64(&s2, 2, num(dir, "memory.usage_in_bytes", 0));
   if (dir[0]) u64(&s2, 3, num(dir, "memory.max_usage_in_bytes", 0)), u64(&s2, 4, num(dir, "memory.failcnt", 0));
-  sub(&s, 33, &s2);
-  sub(w, 4, &s);
+  sub(&s, 33, &s2, 1);
+  sub(w, 4, &s, 0);
   return 0;
 }
 
