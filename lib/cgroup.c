@@ -4,6 +4,7 @@
 // rp_cg_resolve checked, so nothing outside the cgroup trees is touched.
 
 #include "cgroup.h"
+#include "dir.h"
 #include "fs.h"
 #include "num.h"
 #include "pb.h"
@@ -18,13 +19,14 @@
 
 #define CG_ROOT "/sys/fs/cgroup"
 #define CG_HIER 16             // v1 hierarchies used at most
-#define CG_MNT 128             // a mount point, and its super options
+#define CG_MNT 128             // a hierarchy's mount point
 #define CG_DIR (CG_MNT + RP_CG_PATH_MAX)
+#define CG1_MAGIC 0x27e0eb     // CGROUP_SUPER_MAGIC
 #define CG2_MAGIC 0x63677270   // CGROUP2_SUPER_MAGIC
 #define CG_RM_TRIES 200        // × 10 ms, for a process that is still leaving
 
 struct hier {
-  char mnt[CG_MNT], opts[CG_MNT];  // opts: v1 super options, "rw,memory"
+  char mnt[CG_MNT];
 };
 
 static int bad(struct rp_err *e, const char *spec, const char *why)
@@ -114,54 +116,22 @@ static int is_v2(void)
   return !statfs(CG_ROOT, &s) && s.f_type == CG2_MAGIC;
 }
 
-// Whether a comma-separated option list holds opt as a whole word.
-static int has_opt(const char *opts, const char *opt)
-{
-  size_t n = strlen(opt);
-  for (const char *o = opts; o; o = strchr(o, ','), o = o ? o + 1 : NULL)
-    if (!strncmp(o, opt, n) && (o[n] == ',' || !o[n])) return 1;
-  return 0;
-}
-
-// One /proc/self/mountinfo line: a v1 hierarchy we use, into h. Its
-// fields: id parent dev root mountpoint options [optional...] - type
-// source superoptions.
-static int v1_line(char *line, struct hier *h)
-{
-  char *dash = line, *p = line;
-  while ((dash = strchr(dash + 1, ' ')) && strncmp(dash, " - ", 3)) {}
-  if (!dash || strncmp(dash + 3, "cgroup ", 7)) return 0;
-  const char *opts = strrchr(dash, ' ') + 1;
-  *dash = 0;
-  for (int i = 0; i < 4 && p; i++) p = strchr(p, ' '), p = p ? p + 1 : NULL;
-  size_t len = p ? strcspn(p, " ") : 0;
-  if (!len || len >= CG_MNT || has_opt(opts, "cpuset") || rp_strlcpy(h->opts, opts, CG_MNT)) return 0;
-  memcpy(h->mnt, p, len);
-  h->mnt[len] = 0;
-  return 1;
-}
-
-// The hierarchies to use: /sys/fs/cgroup alone under v2. Lines are read
-// through a fixed buffer; one longer than it is skipped (no cgroup line is).
+// The hierarchies to use: /sys/fs/cgroup itself under v2; under v1 each
+// directory there that is a cgroup mount, but cpuset: not a symlink (cpu ->
+// cpu,cpuacct), not the hybrid layout's cgroup2 "unified".
 static int hierarchies(struct hier *h)
 {
-  char buf[4096];
-  size_t have = 0;
-  int n = 0, skip = 0;
-  ssize_t got;
-  if (is_v2()) return rp_strlcpy(h[0].mnt, CG_ROOT, CG_MNT), h[0].opts[0] = 0, 1;
-  int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  while (n < CG_HIER && (got = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
-    buf[have += (size_t)got] = 0;
-    char *line = buf, *nl;
-    for (; (nl = strchr(line, '\n')) && n < CG_HIER; line = nl + 1, skip = 0)
-      if (*nl = 0, !skip) n += v1_line(line, &h[n]);
-    have = strlen(line);
-    if (have == sizeof(buf) - 1) have = 0, skip = 1;
-    memmove(buf, line, have);
-  }
-  close(fd);
+  struct rp_dir d;
+  struct statfs s;
+  struct stat st;
+  int n = 0;
+  if (is_v2()) return rp_strlcpy(h[0].mnt, CG_ROOT, CG_MNT), 1;
+  if (rp_dir_open(&d, AT_FDCWD, CG_ROOT)) return 0;
+  for (const char *name; n < CG_HIER && (name = rp_dir_next(&d));)
+    if (strcmp(name, "cpuset") && !rp_fmt(h[n].mnt, CG_MNT, CG_ROOT "/%s", name) && !lstat(h[n].mnt, &st) &&
+        S_ISDIR(st.st_mode) && !statfs(h[n].mnt, &s) && s.f_type == CG1_MAGIC)
+      n++;
+  rp_dir_close(&d);
   return n;
 }
 
@@ -271,7 +241,7 @@ static unsigned long long kv(const char *text, const char *key)
 static void text(const char *dir, const char *name, char *buf)
 {
   char p[CG_DIR + 32];
-  if (!dir[0] || rp_fmt(p, sizeof(p), "%s/%s", dir, name) || rp_fs_read(p, buf, CG_TEXT, NULL) < 0) buf[0] = 0;
+  if (rp_fmt(p, sizeof(p), "%s/%s", dir, name) || rp_fs_read(p, buf, CG_TEXT, NULL) < 0) buf[0] = 0;
 }
 
 static void u64(struct rp_pb_writer *w, uint32_t field, unsigned long long v)
@@ -326,16 +296,9 @@ static int metrics_v2(const char *dir, struct rp_pb_writer *w)
   return 0;
 }
 
-// A v1 controller's directory for path, or "" when it is not mounted.
-static void v1_dir(const struct hier *h, int n, const char *ctl, const char *path, char *dir)
-{
-  dir[0] = 0;
-  for (int i = 0; i < n; i++)
-    if (has_opt(h[i].opts, ctl)) {
-      rp_fmt(dir, CG_DIR, "%s%s", h[i].mnt, path);
-      return;
-    }
-}
+// A v1 controller's directory for path (files of one not mounted read as
+// zero).
+static void v1_dir(const char *ctl, const char *path, char *dir) { rp_fmt(dir, CG_DIR, CG_ROOT "/%s%s", ctl, path); }
 
 // cpuacct.stat counts in USER_HZ ticks, 100 a second on every Linux ABI
 // (containerd assumes the same); containerd reports nanoseconds.
@@ -349,28 +312,25 @@ static int metrics_v1(const char *path, struct rp_pb_writer *w)
   // What docker stats and CRI's working set subtract or show.
   static const struct stat_field mem[] = {{"cache", 1}, {"rss", 2}, {"mapped_file", 4}, {"inactive_file", 13},
                                           {"total_cache", 18}, {"total_rss", 19}, {"total_inactive_file", 30}};
-  struct hier h[CG_HIER];
   char dir[CG_DIR], t[CG_TEXT];
   uint8_t b[256], b2[64];
   struct rp_pb_writer s, s2;
-  int n = hierarchies(h);
-  v1_dir(h, n, "pids", path, dir);
+  v1_dir("pids", path, dir);
   rp_pb_writer_init(&s, b, sizeof(b));
-  if (dir[0]) u64(&s, 1, num(dir, "pids.current", 0)), u64(&s, 2, num(dir, "pids.max", 0));
+  u64(&s, 1, num(dir, "pids.current", 0)), u64(&s, 2, num(dir, "pids.max", 0));
   sub(w, 2, &s, 0);
-  v1_dir(h, n, "cpuacct", path, dir);
+  v1_dir("cpuacct", path, dir);
   rp_pb_writer_init(&s, b, sizeof(b)), rp_pb_writer_init(&s2, b2, sizeof(b2));
   text(dir, "cpuacct.stat", t);
-  if (dir[0]) u64(&s2, 1, num(dir, "cpuacct.usage", 0)), u64(&s2, 2, kv(t, "system") * TICK_NS);
-  if (dir[0]) u64(&s2, 3, kv(t, "user") * TICK_NS);
+  u64(&s2, 1, num(dir, "cpuacct.usage", 0)), u64(&s2, 2, kv(t, "system") * TICK_NS), u64(&s2, 3, kv(t, "user") * TICK_NS);
   sub(&s, 1, &s2, 1), rp_pb_put_bytes(&s, 2, "", 0);  // usage, throttling
   sub(w, 3, &s, 0);
-  v1_dir(h, n, "memory", path, dir);
+  v1_dir("memory", path, dir);
   rp_pb_writer_init(&s, b, sizeof(b)), rp_pb_writer_init(&s2, b2, sizeof(b2));
   text(dir, "memory.stat", t);
-  if (dir[0]) stat_fields(&s, t, mem, NF(mem));
-  if (dir[0]) u64(&s2, 1, num(dir, "memory.limit_in_bytes", 0)), u64(&s2, 2, num(dir, "memory.usage_in_bytes", 0));
-  if (dir[0]) u64(&s2, 3, num(dir, "memory.max_usage_in_bytes", 0)), u64(&s2, 4, num(dir, "memory.failcnt", 0));
+  stat_fields(&s, t, mem, NF(mem));
+  u64(&s2, 1, num(dir, "memory.limit_in_bytes", 0)), u64(&s2, 2, num(dir, "memory.usage_in_bytes", 0));
+  u64(&s2, 3, num(dir, "memory.max_usage_in_bytes", 0)), u64(&s2, 4, num(dir, "memory.failcnt", 0));
   sub(&s, 33, &s2, 1);
   sub(w, 4, &s, 0);
   return 0;
