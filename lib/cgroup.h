@@ -6,7 +6,7 @@
 // turned into the path systemd would give the unit,
 // "a.slice/a-b.slice/prefix-name.scope", and made directly in cgroupfs:
 // systemd is not asked (no D-Bus here). cgroup v2 when /sys/fs/cgroup is a
-// cgroup2 mount; else each v1 hierarchy of /proc/self/mountinfo except
+// cgroup2 mount; else each v1 hierarchy mounted in /sys/fs/cgroup, but
 // cpuset (whose new groups hold no CPUs until filled in).
 
 #ifndef RP_CGROUP_H
