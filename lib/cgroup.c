@@ -135,12 +135,6 @@ static int hierarchies(struct hier *h)
   return n;
 }
 
-int rp_cg_version(void)
-{
-  struct hier h[CG_HIER];
-  return is_v2() ? 2 : hierarchies(h) ? 1 : 0;
-}
-
 static int put_file(const char *dir, const char *name, const char *val)
 {
   char p[CG_DIR + 32];

@@ -25,9 +25,6 @@
 // and the root itself, so a pod author's path stays below the root.
 int rp_cg_resolve(const char *spec, int systemd, char *out, size_t cap, struct rp_err *e);
 
-// 2, 1, or 0 when no cgroup hierarchy is mounted.
-int rp_cg_version(void);
-
 // Make path in every hierarchy (parents too, as runc does).
 int rp_cg_create(const char *path, struct rp_err *e);
 
