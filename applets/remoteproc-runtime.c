@@ -29,7 +29,7 @@ static struct rp_err err;
 
 enum { O_ROOT = 1, O_LOG, O_LOGFMT, O_LOGLEVEL, O_DEBUG, O_IGNORE, O_IGNOREV, O_VERSION,
        O_BUNDLE, O_PIDFILE, O_CONSOLE, O_PRESERVE, O_DETACH, O_ALL, O_FORCE, O_FORMAT, O_QUIET,
-       O_FIRMWARE, O_PROCESSOR, O_BOARD };
+       O_FIRMWARE, O_PROCESSOR, O_BOARD, O_SYSTEMD, O_CGMGR };
 
 static struct {
   const char *bundle, *pid_file, *console, *format, *firmware, *processor, *board;
@@ -66,10 +66,10 @@ static const struct rp_option global_opts[] = {
     {"log-format", 0, RP_OPT_VALUE, O_LOGFMT, "text|json", "format of the --log lines"},
     {"log-level", 0, RP_OPT_VALUE, O_LOGLEVEL, "LEVEL", "error, warning, info or debug (default warning)"},
     {"debug", 0, RP_OPT_FLAG, O_DEBUG, NULL, "same as --log-level debug"},
-    {"systemd-cgroup", 0, RP_OPT_FLAG, O_IGNORE, NULL, "accepted and ignored, as are the next three"},
-    {"rootless", 0, RP_OPT_VALUE, O_IGNOREV, "BOOL", "(no cgroups or namespaces of its own to manage)"},
+    {"systemd-cgroup", 0, RP_OPT_FLAG, O_SYSTEMD, NULL, "linux.cgroupsPath is slice:prefix:name"},
+    {"cgroup-manager", 0, RP_OPT_VALUE, O_CGMGR, "NAME", "systemd: the same; cgroupfs: the default"},
+    {"rootless", 0, RP_OPT_VALUE, O_IGNOREV, "BOOL", "accepted and ignored, as is the next"},
     {"criu", 0, RP_OPT_VALUE, O_IGNOREV, "PATH", "(no checkpoints of firmware)"},
-    {"cgroup-manager", 0, RP_OPT_VALUE, O_IGNOREV, "NAME", "(no cgroups)"},
     {"version", 'v', RP_OPT_FLAG, O_VERSION, NULL, "print the version"},
     HELP_OPTION, {0},
 };
@@ -404,6 +404,8 @@ static void global(int id, const char *arg)
     rp_log_set_level(level);
     break;
   case O_DEBUG: rp_log_set_level(RP_LOG_DEBUG); break;
+  case O_SYSTEMD: rt.systemd_cgroup = 1; break;
+  case O_CGMGR: rt.systemd_cgroup = !strcmp(arg, "systemd"); break;
   case O_VERSION: print_version("remoteproc-runtime"), out_exit(0);
   case HELP_ID: overview(&out_stdout), out_exit(out_flush(&out_stdout) ? RP_EXIT_FAIL : RP_EXIT_OK);
   }

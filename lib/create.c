@@ -4,12 +4,13 @@
 // our pid before anything is claimed, the proxy waits for a commit byte
 // before it serves, so a create killed at any step leaves only things that
 // are recognisably stale (dead creator, dead claim holder) and get replaced.
-// The processes it forks are spawn.c's, the claim policy claim.c's; this
+// The processes it forks are launch.c's, the claim policy claim.c's; this
 // file is the operation read top to bottom: the checks, the state
-// directory, the claim, the spawn, the hooks and the commit.
+// directory, the claim, the launch, the hooks and the commit.
 
 #include "rt.h"
 #include "board.h"
+#include "cgroup.h"
 #include "claim.h"
 #include "console.h"
 #include "elf.h"
@@ -23,7 +24,7 @@
 #include "proc.h"
 #include "resolve.h"
 #include "sock.h"
-#include "spawn.h"
+#include "launch.h"
 #include "stage.h"
 
 #include <errno.h>
@@ -212,18 +213,18 @@ static int claim(struct job *j, int pid, unsigned long long start, int hand)
   return r;
 }
 
-// The container's processes (spawn.h), from what create checked and opened.
-static int spawn(struct job *j, int *sync_wr)
+// The container's processes (launch.h), from what create checked and opened.
+static int launch(struct job *j, int *sync_wr)
 {
-  static struct rp_spawn in;  // static: given back in the children with the job
-  in = (struct rp_spawn){
+  static struct rp_launch in;  // static: given back in the children with the job
+  in = (struct rp_launch){
       .cfg = {.id = j->st.id, .sandbox = j->st.sandbox, .proc = j->proc, .ctl = j->ctl, .statedir = j->dirfd,
               .logfd = j->logfd, .trace = !strcmp(j->st.log, "trace"), .has_rsc = j->st.rsc},
       .spec = j->spec, .statedir = j->st.dir, .guardian = !j->st.sandbox && !j->o->no_guardian,
       .console = j->console, .stdio = {j->o->stdio[0], j->o->stdio[1], j->o->stdio[2]},
-      .close_fd = j->lock, .rt = j->rt, .mine = j, .mine_len = sizeof(*j)};
+      .cgroup = j->st.cgroup, .close_fd = j->lock, .rt = j->rt, .mine = j, .mine_len = sizeof(*j)};
   pid_t pid;
-  int r = rp_spawn(&in, &pid, sync_wr, j->e);
+  int r = rp_launch(&in, &pid, sync_wr, j->e);
   if (r) return r;
   j->st.pid = pid;
   rp_proc_starttime(pid, &j->st.pid_start);
@@ -252,6 +253,16 @@ static int copy_config(struct job *j)
   return r;
 }
 
+// linux.cgroupsPath checked and resolved before anything is made. The
+// shim is given no --systemd-cgroup: there the path's form decides.
+static int pick_cgroup(struct job *j)
+{
+  const char *p = j->spec->cgroups_path;
+  int sd = j->rt->systemd_cgroup;
+  if (!p) return 0;
+  return rp_cg_resolve(p, sd < 0 ? p[0] != '/' : sd, j->st.cgroup, sizeof(j->st.cgroup), j->e);
+}
+
 // Everything up to the fork; the state directory exists when it succeeds.
 static int prepare(struct job *j)
 {
@@ -259,6 +270,7 @@ static int prepare(struct job *j)
   if (!r) r = rp_spec_load(j->o->bundle, j->spec, j->e);
   if (!r) r = paths(j);
   if (!r) r = rp_ns_check(j->spec, j->e);
+  if (!r) r = pick_cgroup(j);
   if (r) return r;
   j->st.sandbox = j->spec->sandbox;
   j->st.mounts = j->o->mounts;
@@ -283,6 +295,7 @@ static int setup(struct job *j)
   int r;
   if ((j->lock = rp_state_lock(&j->st, j->e)) < 0) return j->lock;
   if ((r = rp_state_write(&j->st, j->e)) || (r = copy_config(j))) return r;
+  if (j->st.cgroup[0] && (r = rp_cg_create(j->st.cgroup, j->e))) return r;
   if (!j->st.sandbox && (r = claim(j, j->st.creator, j->st.creator_start, 0))) return r;
   if (j->o->console_socket && (j->console = rp_console_setup(j->o->console_socket, j->e)) < 0)
     return j->console;
@@ -295,6 +308,7 @@ static int setup(struct job *j)
 static void abandon(struct job *j)
 {
   if (j->st.pid > 0) kill(j->st.pid, SIGKILL);
+  if (j->st.cgroup[0]) rp_cg_remove(j->st.cgroup, NULL);
   if (j->claimed) rp_claim_drop(j->proc.dev, j->st.dir, NULL);
   rp_fs_rmtree(j->st.dir, NULL);
 }
@@ -319,7 +333,7 @@ int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, st
   rp_fault("after-statedir");  // test-only kill points: see fault.h
   r = setup(&j);
   if (!r) rp_fault("after-claim");
-  if (!r) r = spawn(&j, &sync);
+  if (!r) r = launch(&j, &sync);
   if (!r) rp_fault("after-fork");
   if (!r && !j.st.sandbox) r = claim(&j, j.st.pid, j.st.pid_start, 1);
   if (!r) r = rp_state_write(&j.st, e);

@@ -256,6 +256,7 @@ int rp_rt_kill(const struct rp_rt *rt, const char *id, int sig, int all, struct 
 int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
 {
   char owner[RP_PATH_MAX];
+  struct rp_err ce = {0};
   // A processor that would not stop keeps its container, state and claim
   // included, so that the delete can be tried again once it is dealt with.
   int r = hard_kill(st, e);
@@ -266,6 +267,10 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
     if (st->proc_dev[0]) rp_claim_drop(st->proc_dev, st->dir, NULL);
   }
   rp_fault("after-unclaim");
+  // A cgroup that stays (a process of a hook still in it) keeps nothing
+  // of the container alive: the delete goes on and says so.
+  if (st->cgroup[0] && rp_cg_remove(st->cgroup, &ce))
+    rp_log(RP_LOG_WARN, "container %s: %s", st->id, ce.msg);
   after_hooks(rt, st, RP_HOOK_POSTSTOP);
   int rm = rp_fs_rmtree(st->dir, r ? NULL : e);
   return r ? r : rm;

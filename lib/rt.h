@@ -37,6 +37,8 @@ struct rp_rt {
   size_t title_cap;
   void (*child_hook)(void);  // run in the proxy and guardian after fork:
                              // the embedding program drops its own memory
+  int systemd_cgroup;        // 1: linux.cgroupsPath is slice:prefix:name (--systemd-cgroup);
+                             // -1: the form the path has (the shim, given no flag)
 };
 
 struct rp_create {

@@ -205,6 +205,15 @@ static int namespaces(struct ctx *c)
   return 0;
 }
 
+// linux.cgroupsPath as written; cgroup.c checks and resolves it at create.
+static int cgroups_path(struct ctx *c)
+{
+  int t = rp_json_path(&c->j, 0, "linux.cgroupsPath");
+  if (t >= 0 && !(c->s->cgroups_path = keep(c, t, "linux.cgroupsPath"))) return -EINVAL;
+  if (c->s->cgroups_path && !*c->s->cgroups_path) c->s->cgroups_path = NULL;
+  return 0;
+}
+
 static int root(struct ctx *c)
 {
   int r = rp_json_path(&c->j, 0, "root.path");
@@ -236,6 +245,7 @@ int rp_spec_parse(const char *js, size_t len, struct rp_spec *s, struct rp_err *
   if (!r) r = process(&c);
   if (!r) r = hooks(&c);
   if (!r) r = namespaces(&c);
+  if (!r) r = cgroups_path(&c);
   munmap(toks, tsize);
   return r;
 }

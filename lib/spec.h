@@ -2,8 +2,8 @@
 //
 // runtime-spec config.md: root.path, process.args (exactly one: the firmware
 // file inside the root), process.env (MCU=, BOARD= from the image),
-// process.terminal, annotations, hooks, linux.namespaces. Everything is
-// size-bounded; strings are copied unescaped into the struct's own arena.
+// process.terminal, annotations, hooks, linux.namespaces, linux.cgroupsPath.
+// Everything is size-bounded; strings are copied unescaped into the struct's own arena.
 
 #ifndef RP_SPEC_H
 #define RP_SPEC_H
@@ -49,6 +49,7 @@ struct rp_spec {
   struct rp_hook hook[RP_HOOK_KINDS][RP_SPEC_HOOKS];
   int nns;
   struct rp_ns ns[RP_SPEC_NS];
+  const char *cgroups_path;  // linux.cgroupsPath, NULL when absent or empty
   size_t used;
   char arena[96 * 1024];
 };

@@ -89,7 +89,7 @@ int rp_state_write(const struct rp_state *st, struct rp_err *e)
   put(&w, "id", st->id), put(&w, "bundle", st->bundle), put(&w, "rootfs", st->rootfs);
   put(&w, "fw", st->fw), put(&w, "fw_resolved", st->fw_resolved), put(&w, "fw_staged", st->fw_staged);
   put(&w, "processor", st->proc_name), put(&w, "device", st->proc_dev), put(&w, "log", st->log);
-  put(&w, "phase", rp_phase_name(st->phase)), put(&w, "created", st->created);
+  put(&w, "phase", rp_phase_name(st->phase)), put(&w, "created", st->created), put(&w, "cgroup", st->cgroup);
   rp_jw_kbool(&w, "sandbox", st->sandbox), rp_jw_kbool(&w, "rsc", st->rsc), rp_jw_kint(&w, "mounts", st->mounts);
   rp_jw_kint(&w, "pid", st->pid), rp_jw_kint(&w, "creator", st->creator);
   rp_jw_kint(&w, "pid_start", (long long)st->pid_start);
@@ -157,7 +157,8 @@ static int decode(const char *text, size_t len, struct rp_state *st)
             field(&j, "processor", st->proc_name, sizeof(st->proc_name)) |
             field(&j, "device", st->proc_dev, sizeof(st->proc_dev)) |
             field(&j, "log", st->log, sizeof(st->log)) | phase(&j, &st->phase) |
-            field(&j, "created", st->created, sizeof(st->created)) | number(&j, "pid", &pid) |
+            field(&j, "created", st->created, sizeof(st->created)) |
+            field(&j, "cgroup", st->cgroup, sizeof(st->cgroup)) | number(&j, "pid", &pid) |
             number(&j, "creator", &creator) | number(&j, "pid_start", &st->pid_start) |
             number(&j, "creator_start", &st->creator_start) | pin(&j, "root_dev", &st->root_id[0]) |
             pin(&j, "root_ino", &st->root_id[1]) | pin(&j, "fw_dev", &st->fw_id[0]) | pin(&j, "fw_ino", &st->fw_id[1]);

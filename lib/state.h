@@ -13,6 +13,7 @@
 #ifndef RP_STATE_H
 #define RP_STATE_H
 
+#include "cgroup.h"
 #include "err.h"
 #include "rproc.h"
 
@@ -43,6 +44,7 @@ struct rp_state {
   char log[256];                  // "trace", "none" or a tty path
   enum rp_phase phase;
   char created[40];               // RFC 3339
+  char cgroup[RP_CG_PATH_MAX];    // rp_cg_resolve's path, "" for none
   int sandbox;                    // a pod sandbox: holds no processor
   int rsc;                        // the firmware has a resource table
   int mounts;                     // rootfs mounts the shim made in the bundle: its delete undoes them

@@ -255,6 +255,7 @@ static int setup(const struct rp_shim_opts *o, int lfd, char *title, size_t cap)
   shim.o = *o;
   shim.rt.child_hook = forget_shim;
   shim.rt.work = o->work;
+  shim.rt.systemd_cgroup = -1;
   shim.lfd = lfd;
   struct sockaddr_un a;
   socklen_t alen = sizeof(a);

@@ -357,14 +357,22 @@ static void h_pids(int ci, const struct rp_ttrpc_call *call, const struct waiter
   shim_reply(w, &rp_pb_pids_response_msg, resp);
 }
 
-// No cgroup to measure, but never an absent value: containerd 1.6's CRI
-// unmarshals it unchecked and crashes. An empty cgroups v1 Metrics is what
-// a runc shim sends for a container without figures.
+// The container's cgroup (linux.cgroupsPath, recorded by create), read as
+// a runc shim reads it. Without one, never an absent value: containerd
+// 1.6's CRI unmarshals it unchecked and crashes; an empty cgroups v1
+// Metrics is what a runc shim sends for a container without figures.
 static void h_stats(int ci, const struct rp_ttrpc_call *call, const struct waiter *w)
 {
+  static struct rp_state st;
+  static uint8_t buf[1024];
   struct rp_pb_id_request r;
   struct rp_pb_stats_response resp = {{RP_PB_S("io.containerd.cgroups.v1.Metrics"), {0}}};
+  const char *type;
+  char id[RP_ID_MAX + 1];
   if (decode(ci, call, &rp_pb_stats_request_msg, &r) < 0 || !need(r.id, w)) return;
+  int n = rp_pb_str_copy(id, sizeof(id), r.id) || rp_state_read(shim.rt.root, id, &st, NULL) || !st.cgroup[0]
+              ? -1 : rp_cg_metrics(st.cgroup, buf, sizeof(buf), &type);
+  if (n >= 0) resp.stats = (struct rp_pb_any){rp_pb_cstr(type), {(const char *)buf, (size_t)n}};
   shim_reply(w, &rp_pb_stats_response_msg, &resp);
 }
 

@@ -188,14 +188,15 @@ wait_file() { wait_for "$3" grep -qF "$2" "$1"; }
 # incl. remoteproc.name, network namespace NODE) to cfg/pod-NAME.json.
 pod() {
   mkdir -p "$TESTDIR/logs/$1"
-  _ann=""
+  _ann="" _cgp=""
   [ -z "${2:-}" ] || _ann="\"remoteproc.name\": \"$2\""
+  [ -z "${3:-}" ] || _cgp="\"cgroup_parent\": \"$3\", "
   cat > "$TESTDIR/cfg/pod-$1.json" <<EOF
 {"metadata": {"name": "$1", "uid": "uid-$1", "namespace": "default", "attempt": 0},
  "hostname": "$1", "log_directory": "$TESTDIR/logs/$1",
  "labels": {"io.kubernetes.pod.name": "$1", "io.kubernetes.pod.namespace": "default", "io.kubernetes.pod.uid": "uid-$1"},
  "annotations": {$_ann},
- "linux": {"security_context": {"namespace_options": {"network": "NODE", "pid": "POD", "ipc": "POD"}}}}
+ "linux": {$_cgp"security_context": {"namespace_options": {"network": "NODE", "pid": "POD", "ipc": "POD"}}}}
 EOF
 }
 # ctrcfg NAME ATTEMPT: a ContainerConfig of the firmware image (no command:
@@ -377,7 +378,14 @@ testing "no processes, sockets, mounts, bundles, staged files, claims or state l
 # crashes containerd. The shim must answer a typed metrics Any (e.g.
 # io.containerd.cgroups.v1.Metrics, empty) or NOT_FOUND (containerd then skips
 # the task quietly). Last here, since a failure takes containerd down.
-pod e m4
+# Pod e has a kubelet-style cgroup_parent: containerd puts each container at
+# PARENT/ID (cgroupfs), PodSandboxStats reads PARENT, which the kubelet
+# would have made and here the runtime makes (as runc does, mkdir -p).
+KP=rpb-$PEERS_ID-kubepods
+_peers_cgroup "$KP"
+# small: the second line (a byte count) is under 32 MiB, the proxies' own
+small() { sed -n 2p | awk '{ print ($1 + 0 > 0 && $1 + 0 < 33554432) ? "small" : "memory " $0 }'; }
+pod e m4 "/$KP/besteffort/poduid-e"
 keep PE "$(cri run-pod-sandbox "$TESTDIR/cfg/pod-e.json" remoteproc 2>"$TESTDIR/err-e")"
 keep FE "$(cri create-container "$PE" "$TESTDIR/cfg/ctr-fw-0.json" "$TESTDIR/cfg/pod-e.json" 2>>"$TESTDIR/err-e")"
 cri start-container "$FE" 2>>"$TESTDIR/err-e"
@@ -386,13 +394,20 @@ testing "ListContainerStats with a running firmware container (the kubelet's per
    _peers_alive "$CONTAINERD_PID" && echo containerd alive' \
   "fw\ncontainerd alive\n" "" ""
 if _peers_alive "$CONTAINERD_PID"; then
-  testing "ContainerStats of a running firmware container" \
-    'cri container-stats "$FE" -- stats.attributes.metadata.name 2>&1; sleep 0.2; _peers_alive "$CONTAINERD_PID" && echo containerd alive' \
-    "fw\ncontainerd alive\n" "" ""
+  testing "ContainerStats of a running firmware container: the proxy's own memory" \
+    'cri container-stats "$FE" -- stats.attributes.metadata.name stats.memory.working_set_bytes.value > cs.txt 2>&1; sed -n 1p cs.txt; small < cs.txt;
+     sleep 0.2; _peers_alive "$CONTAINERD_PID" && echo containerd alive' \
+    "fw\nsmall\ncontainerd alive\n" "" ""
+  testing "PodSandboxStats of the pod (its cgroup_parent): the proxies' own memory; removal takes the cgroups" \
+    'cri pod-sandbox-stats "$PE" -- stats.attributes.metadata.name stats.linux.memory.working_set_bytes.value > ps.txt 2>&1; sed -n 1p ps.txt; small < ps.txt;
+     cri stop-container "$FE" 10; cri remove-container "$FE"; cri stop-pod-sandbox "$PE"; cri remove-pod-sandbox "$PE";
+     for r in $(_peers_cgroup_roots); do find "$r/$KP/besteffort/poduid-e" -mindepth 1 -type d; done' \
+    "e\nsmall\n" "" ""
 else
   echo "cri.test: containerd died answering ListContainerStats (the end of its log is shown at exit);" \
     "the shim answered Task.Stats without a metrics Any" >&2
-  fail "ContainerStats of a running firmware container (not run: containerd died in the previous case)"
+  fail "ContainerStats of a running firmware container: the proxy's own memory (not run: containerd died in the previous case)"
+  fail "PodSandboxStats of the pod (its cgroup_parent): the proxies' own memory; removal takes the cgroups (not run)"
 fi
 if _peers_alive "$CONTAINERD_PID"; then
   cri stop-container "$FE" 10 >/dev/null 2>&1

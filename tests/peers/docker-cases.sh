@@ -4,6 +4,16 @@
 #   docker_lifecycle NAME  container NAME runs on m4: stop (ExitCode 0),
 #                          start again, a crash (ExitCode 10 and the reason in
 #                          its log); three cases
+#   mem_small              stdin "PIDS USED / LIMIT" (docker stats --format
+#                          "{{.PIDs}} {{.MemUsage}}") -> "PIDS memory small"
+#                          when USED is under 32 MiB (the proxy's own), else
+#                          "PIDS memory USED" (a host's or daemon's figure)
+
+mem_small() {
+  awk '{ u = $2; n = u + 0
+         small = u ~ /^[0-9.]+(B|kB|KiB)$/ || (u ~ /^[0-9.]+MiB$/ && n < 32)
+         print $1, small ? "memory small" : "memory " u }'
+}
 
 docker_lifecycle() {
   testing "docker: stop, ExitCode 0" \

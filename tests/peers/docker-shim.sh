@@ -61,9 +61,10 @@ testing "docker: --restart on-failure brings the firmware back after a crash" \
    wait_for 20 sh -c "cd / && \$DOCKER inspect -f {{.RestartCount}} d3 | grep -qx 1" && wait_for 10 is_state 0 running;
    docker_ inspect -f "{{.State.Status}} {{.RestartCount}}" d3; pstate 0' \
   "ID\nrunning 1\nrunning\n" "" ""
-testing "docker: stats answers for the container" \
-  'docker_ stats --no-stream --format "{{.Name}}" d3; echo rc=$?; docker_ rm -f d3; pstate 0' \
-  "d3\nrc=0\nd3\noffline\n" "" ""
+testing "docker: stats shows the proxy's own use, from its cgroup (the shim's Stats)" \
+  'p=$(docker_ inspect -f "{{.State.Pid}}" d3); [ "$(sed -n "s/^[0-9]*:memory://p" /proc/$p/cgroup)" = "/rpb-$PEERS_ID-docker/$(docker_ inspect -f "{{.Id}}" d3)" ] && echo in-cgroup;
+   docker_ stats --no-stream --format "{{.Name}} {{.MemUsage}}" d3 | mem_small; echo rc=$?; docker_ rm -f d3; pstate 0' \
+  "in-cgroup\nd3 memory small\nrc=0\nd3\noffline\n" "" ""
 testing "docker: unknown processor error" \
   'drun --name d4 localhost/fwbad:latest > d4.out 2>&1; echo rc=$?; id64 < d4.out; docker_ rm -f d4 >/dev/null; staged' \
   "rc=125\nID\n$DOCKER_UNKNOWN\n" "" ""

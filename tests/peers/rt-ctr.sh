@@ -4,7 +4,7 @@
 
 # ---------------------------------------------------------------- containerd
 
-ctd_cases="ctr: import images;ctr: run -d --runc-binary;ctr: task ps;ctr: task kill stops the processor;ctr: task rm and container rm;ctr: unknown processor error;ctr: foreground run shows the firmware log, exit 0 on kill;ctr: foreground run, crash gives 10;ctr: task kill -s SIGKILL;ctr: --runc-binary must be named remoteproc-runtime;ctr: nothing left"
+ctd_cases="ctr: import images;ctr: run -d --runc-binary;ctr: task ps;ctr: the proxy is in the spec's cgroup, task metrics show its own use;ctr: task kill stops the processor;ctr: task rm and container rm;ctr: unknown processor error;ctr: foreground run shows the firmware log, exit 0 on kill;ctr: foreground run, crash gives 10;ctr: task kill -s SIGKILL;ctr: --runc-binary must be named remoteproc-runtime;ctr: nothing left"
 if ! containerd_start; then
   (IFS=';'; skip_cases "$PEERS_REASON" $ctd_cases)
 else
@@ -22,6 +22,12 @@ else
     'p=$($CTR task ls | awk "\$1 == \"c1\" { print \$2 }"); $CTR task ps c1 | awk -v p=$p "{ print (\$1 == p ? \"PID\" : \$1), \$2 }";
      tr "\0" " " < /proc/$p/cmdline | sed "s/ *\$//"; echo' \
     "PID INFO\nPID -\nremoteproc-proxy c1 m4\n" "" ""
+  # containerd-shim-runc-v2 measures the cgroup its task's pid is in.
+  testing "ctr: the proxy is in the spec's cgroup, task metrics show its own use" \
+    'p=$($CTR task ls | awk "\$1 == \"c1\" { print \$2 }"); sed -n "s/^[0-9]*:memory://p" /proc/$p/cgroup;
+     $CTR task metrics c1 | awk "\$1 == \"pids.current\" { print \$1, \$2 }
+       \$1 == \"memory.usage_in_bytes\" { print (\$2 > 0 && \$2 < 33554432) ? \"memory small\" : \"memory \" \$2 }"' \
+    "/$CTR_NAMESPACE/c1\nmemory small\npids.current 1\n" "" ""
   testing "ctr: task kill stops the processor" \
     '$CTR task kill c1; echo rc=$?; wait_for 10 is_state 0 offline; pstate 0;
      wait_for 10 sh -c "\$CTR task ls | grep -q STOPPED"; $CTR task ls | awk "NR > 1 { print \$1, \$3 }"' \

@@ -5,7 +5,7 @@
 
 # ---------------------------------------------------------------- docker
 
-dk_cases="docker: load images;docker: run -d --runtime remoteproc;docker: logs shows the firmware log;docker: top lists the proxy;docker: stop, ExitCode 0;docker: start again;docker: crash, ExitCode 10;docker: rm;docker: unknown processor error;docker: processor chosen with -e MCU;docker: processor in use;docker: pause and exec not supported;docker: kill, ExitCode 137;docker: run -t (console socket);docker: foreground run --rm, stopped by someone else;docker: restart policy brings the firmware back after a crash;docker: nothing left"
+dk_cases="docker: load images;docker: run -d --runtime remoteproc;docker: logs shows the firmware log;docker: top lists the proxy;docker: stats shows the proxy's own use, from its cgroup;docker: stop, ExitCode 0;docker: start again;docker: crash, ExitCode 10;docker: rm;docker: unknown processor error;docker: processor chosen with -e MCU;docker: processor in use;docker: pause and exec not supported;docker: kill, ExitCode 137;docker: run -t (console socket);docker: foreground run --rm, stopped by someone else;docker: restart policy brings the firmware back after a crash;docker: nothing left"
 if ! dockerd_start "$W"; then
   (IFS=';'; skip_cases "$PEERS_REASON" $dk_cases)
   skip "docker: --annotation remoteproc.name" "$PEERS_REASON"
@@ -24,6 +24,10 @@ else
   testing "docker: top lists the proxy" \
     'docker_ top d1 | awk "NR > 1 { print \$8, \$10 }"' \
     "remoteproc-proxy m4\n" "" ""
+  testing "docker: stats shows the proxy's own use, from its cgroup" \
+    'p=$(docker_ inspect -f "{{.State.Pid}}" d1); [ "$(sed -n "s/^[0-9]*:memory://p" /proc/$p/cgroup)" = "/rpb-$PEERS_ID-docker/$(docker_ inspect -f "{{.Id}}" d1)" ] && echo in-cgroup;
+     docker_ stats --no-stream --format "{{.PIDs}} {{.MemUsage}}" d1 | mem_small' \
+    "in-cgroup\n1 memory small\n" "" ""
   docker_lifecycle d1
   testing "docker: rm" \
     'docker_ rm d1 2>&1; echo rc=$?; docker_ ps -aq; pstate 0; rt_list "$DOCKERD_RUNC_ROOT"' \

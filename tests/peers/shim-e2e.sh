@@ -129,6 +129,11 @@ testing "ctr task ls: RUNNING, pid = the proxy" \
   'task c1; cat /proc/$(task_pid c1)/comm' "c1 RUNNING\nrproxy:c1\n" "" ""
 testing "ctr task ps: the proxy's pid" \
   'ctr_ task ps c1 | awk "NR > 1 { print \$1 }" | grep -cx "$(task_pid c1)"' "1\n" "" ""
+testing "ctr task metrics: the shim's Stats, the proxy's own cgroup (/NS/c1)" \
+  'sed -n "s/^[0-9]*:memory://p" /proc/$(task_pid c1)/cgroup | sed "s|^/$CTR_NAMESPACE/|/NS/|";
+   ctr_ task metrics c1 | awk "\$1 == \"pids.current\" { print \$1, \$2 }
+     \$1 == \"memory.usage_in_bytes\" { print (\$2 > 0 && \$2 < 33554432) ? \"memory small\" : \"memory \" \$2 }"' \
+  "/NS/c1\nmemory small\npids.current 1\n" "" ""
 testing "ctr run -d on a busy processor fails clearly, no shim or state left" \
   'ctr_ run -d --runtime $R localhost/fw:latest c2 2>&1; echo rc=$?; sleep 0.3; shim_of c2; ls $RPROC_ROOT/run/remoteproc-runtime; ctr_ c rm c2' \
   "ctr: failed to create shim task: processor m4 is in use by container c1$(ctd_code "failed precondition")\nrc=1\nc1\n" "" ""

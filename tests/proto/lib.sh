@@ -8,7 +8,7 @@
 #   req FILE TYPE TEXT          encode TEXT into $TESTDIR/FILE
 
 PROTOS="ttrpc.proto types.proto task_types.proto task.proto events.proto forward.proto
-  bootstrap.proto runtimeoptions.proto extra.proto"
+  bootstrap.proto runtimeoptions.proto extra.proto cgroups.proto"
 
 # shellcheck disable=SC2086
 penc() { protoc -I"$TOP/tests/proto" --encode="$1" $PROTOS; }

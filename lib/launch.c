@@ -1,6 +1,7 @@
-// spawn.c - the container's processes: the guardian and the proxy (see spawn.h)
+// launch.c - the container's processes: the guardian and the proxy (see launch.h)
 
-#include "spawn.h"
+#include "launch.h"
+#include "cgroup.h"
 #include "claim.h"
 #include "fs.h"
 #include "log.h"
@@ -34,7 +35,7 @@ static void keep_fds(int *fds, int n)
 }
 
 // The proxy's stdio; out: its own stdout (own_stdout), or -1.
-static void stdio_for_proxy(const struct rp_spawn *in, int out)
+static void stdio_for_proxy(const struct rp_launch *in, int out)
 {
   int io[3] = {in->stdio[0], out >= 0 ? out : in->stdio[1], in->stdio[2]};
   if (in->console >= 0) {
@@ -49,7 +50,7 @@ static void stdio_for_proxy(const struct rp_spawn *in, int out)
 // The proxy makes its stdout non-blocking (proxy.c setup_out), a flag of
 // the open file: a FIFO or terminal the caller shares (a shell's tty, a
 // parent's pipe) is opened again, as the proxy's own. -1 when it cannot be.
-static int own_stdout(const struct rp_spawn *in)
+static int own_stdout(const struct rp_launch *in)
 {
   struct stat st;
   char self[64];
@@ -78,7 +79,7 @@ static struct {
 // The proxy and the guardian live as long as the container: they must not
 // keep the pages their parent (a create, or the whole shim) had written.
 // frame: a local of the never-returning child function.
-static void drop_parent_memory(const struct rp_spawn *in, const void *frame)
+static void drop_parent_memory(const struct rp_launch *in, const void *frame)
 {
   void (*hook)(void) = in->rt->child_hook;
   void *mine = in->mine;
@@ -98,7 +99,7 @@ struct ends {
   int sync, death, claims, out;
 };
 
-static _Noreturn void proxy_child(const struct rp_spawn *in, const struct ends *x)
+static _Noreturn void proxy_child(const struct rp_launch *in, const struct ends *x)
 {
   int anchor = 0, *fds = kept.fds;
   leave_cwd();
@@ -117,7 +118,7 @@ static _Noreturn void proxy_child(const struct rp_spawn *in, const struct ends *
   _exit(rp_proxy_run(&kept.cfg));
 }
 
-static _Noreturn void guard_child(const struct rp_spawn *in, int death_rd)
+static _Noreturn void guard_child(const struct rp_launch *in, int death_rd)
 {
   int anchor = 0, null = open("/dev/null", O_RDWR | O_CLOEXEC);
   // It prints nothing, and the caller's stdio must not stay open through it:
@@ -145,7 +146,7 @@ static const char *fw_area(char *buf, size_t cap)
 
 // One warning for the namespaces not used: user and time always (ns.h),
 // the others when not root may not make or join them.
-static void warn_skipped(const struct rp_spawn *in, int skipped)
+static void warn_skipped(const struct rp_launch *in, int skipped)
 {
   char names[96] = "";
   for (int i = 0; i < in->spec->nns; i++)
@@ -163,7 +164,7 @@ static void warn_skipped(const struct rp_spawn *in, int skipped)
 // In the container's namespaces, with a root of its own when it has a
 // mount namespace of its own; then fork the proxy. Returns its pid, or -1
 // with the reason in e.
-static pid_t enter_and_fork(const struct rp_spawn *in, struct ends *x, struct rp_err *e)
+static pid_t enter_and_fork(const struct rp_launch *in, struct ends *x, struct rp_err *e)
 {
   char area[RP_PATH_MAX];
   const char *fw = in->cfg.sandbox ? NULL : fw_area(area, sizeof(area));
@@ -184,7 +185,7 @@ static pid_t enter_and_fork(const struct rp_spawn *in, struct ends *x, struct rp
 // P1: the guardian first (host namespaces), then the proxy in the
 // container's namespaces. A forked child ends with _exit: returning would
 // run the caller's code twice.
-static _Noreturn void first_child(const struct rp_spawn *in, int sync, int rep)
+static _Noreturn void first_child(const struct rp_launch *in, int sync, int rep)
 {
   struct report r = {0};
   struct rp_err e = {0};
@@ -203,13 +204,15 @@ static _Noreturn void first_child(const struct rp_spawn *in, int sync, int rep)
   }
   close(death[0]);
   x.death = death[1];
-  r.pid = enter_and_fork(in, &x, &e);
+  // Here, so that the proxy is born in the cgroup (its memory counted
+  // there, a cgroup namespace rooted there) and the guardian is not.
+  r.pid = in->cgroup[0] && rp_cg_join(in->cgroup, getpid(), &e) ? -1 : enter_and_fork(in, &x, &e);
   if (r.pid < 0) rp_strlcpy(r.msg, e.msg, sizeof(r.msg));
   (void)!write(rep, &r, sizeof(r));
   _exit(0);
 }
 
-int rp_spawn(const struct rp_spawn *in, pid_t *pid, int *sync_wr, struct rp_err *e)
+int rp_launch(const struct rp_launch *in, pid_t *pid, int *sync_wr, struct rp_err *e)
 {
   int sync[2], rep[2] = {-1, -1};
   struct report r = {0};
