@@ -79,7 +79,7 @@
 # The plan: STACK_PLAN cases of the stack run, the rest shared equally by
 # the kernels.
 STACK_PLAN=37
-# plan 1769 1800
+# plan 1765 1800
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
