@@ -67,14 +67,15 @@ void rp_events_publish(struct rp_events *ev, const char *topic, const struct rp_
     }
   }
   struct rp_event *q = &ev->q[(ev->head + ev->count) % RP_EVENTS_QUEUE];
-  int n = rp_pb_encode(d, msg, q->data, sizeof(q->data));
+  struct rp_pb_any a;  // the payload is sent as an Any of type d->name
+  int n = rp_pb_any_pack(&a, d, msg, q->data, sizeof(q->data));
   if (n < 0) {
     rp_log(RP_LOG_WARN, "event %s larger than %d bytes: not published", topic, RP_EVENTS_SIZE);
     return;
   }
   clock_gettime(CLOCK_REALTIME, &now);
   rp_strlcpy(q->topic, topic, sizeof(q->topic));
-  q->type = d->name;
+  q->type = a.type_url.p;
   q->len = (uint32_t)n;
   q->sec = now.tv_sec;
   q->nsec = (int32_t)now.tv_nsec;

@@ -416,18 +416,3 @@ int rp_pb_any_pack(struct rp_pb_any *a, const struct rp_pb_msg *d, const void *m
   a->value = (struct rp_pb_str){ buf, (size_t)n };
   return n;
 }
-
-int rp_pb_any_unpack(const struct rp_pb_any *a, const struct rp_pb_msg *d, void *msg,
-                     struct rp_err *e)
-{
-  struct rp_pb_str t = a->type_url;
-  const char *slash = t.len ? memrchr(t.p, '/', t.len) : NULL;
-  if (slash) {
-    t.len -= (size_t)(slash + 1 - t.p);
-    t.p = slash + 1;
-  }
-  if (!rp_pb_str_eq(t, d->name))
-    return rp_errf(e, EPROTOTYPE, "Any holds \"%.*s\", expected %s", (int)a->type_url.len,
-                   a->type_url.p ? a->type_url.p : "", d->name);
-  return rp_pb_decode(d, a->value.p, a->value.len, msg, e);
-}

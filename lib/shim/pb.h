@@ -178,9 +178,5 @@ extern const struct rp_pb_msg rp_pb_any_msg, rp_pb_timestamp_msg, rp_pb_kv_msg,
 // value length or -E2BIG. a's slices point into buf and d->name.
 int rp_pb_any_pack(struct rp_pb_any *a, const struct rp_pb_msg *d, const void *msg,
                    void *buf, size_t cap);
-// Decode a's value as d, after checking that type_url names d (any prefix up
-// to the last '/' is accepted). -EPROTOTYPE on another type.
-int rp_pb_any_unpack(const struct rp_pb_any *a, const struct rp_pb_msg *d, void *msg,
-                     struct rp_err *e);
 
 #endif

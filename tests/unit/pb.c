@@ -21,6 +21,24 @@
 #include "taskpb.h"
 #include "ttrpc.h"
 
+// Decode a's value as d, after checking that type_url names d (any prefix up
+// to the last '/' is accepted); -EPROTOTYPE on another type. Only tests
+// read an Any back: the shim only packs them (rp_pb_any_pack).
+static int rp_pb_any_unpack(const struct rp_pb_any *a, const struct rp_pb_msg *d, void *msg,
+                     struct rp_err *e)
+{
+  struct rp_pb_str t = a->type_url;
+  const char *slash = t.len ? memrchr(t.p, '/', t.len) : NULL;
+  if (slash) {
+    t.len -= (size_t)(slash + 1 - t.p);
+    t.p = slash + 1;
+  }
+  if (!rp_pb_str_eq(t, d->name))
+    return rp_errf(e, EPROTOTYPE, "Any holds \"%.*s\", expected %s", (int)a->type_url.len,
+                   a->type_url.p ? a->type_url.p : "", d->name);
+  return rp_pb_decode(d, a->value.p, a->value.len, msg, e);
+}
+
 static const struct rp_pb_msg *const all_msgs[] = {
   &rp_pb_any_msg, &rp_pb_timestamp_msg, &rp_pb_empty_msg, &rp_pb_status_msg,
   &rp_ttrpc_request_msg, &rp_ttrpc_response_msg, &rp_pb_mount_msg,
