@@ -78,8 +78,8 @@
 #
 # The plan: STACK_PLAN cases of the stack run, the rest shared equally by
 # the kernels.
-STACK_PLAN=37
-# plan 1765 1800
+STACK_PLAN=39
+# plan 1767 1800
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1

@@ -8,7 +8,8 @@
 # processor sim0 (remoteproc0) of the test module through the real
 # remoteproc core:
 #   c1  ctr run -d --log-uri file://...: create, start (ctr task ls RUNNING,
-#       sysfs running, the staged firmware), the firmware log (the module's
+#       sysfs running, the staged firmware, the proxy in the cgroup the spec
+#       names and ctr task metrics through the shim's v2 Stats), the firmware log (the module's
 #       trace buffer) in the task's log, a crash with recovery disabled
 #       (STOPPED, exit status 10 in ctr events and ctr task rm), delete
 #   c2  ctr run in the foreground: the firmware log on ctr's stdout (fifo),
@@ -151,6 +152,12 @@ check "c1 RUNNING in ctr task ls" "$(task c1)" "c1 RUNNING"
 pid=$(task_pid c1)
 check "the task's pid is the proxy" "$(cat "/proc/$pid/comm" 2>/dev/null)" "rproxy:c1"
 check "processor running" "$(get "$R/state")" running
+# ctr's spec names the cgroup /<namespace>/<id>; the guest runs cgroup v2,
+# so the native shim's Stats answers io.containerd.cgroups.v2.Metrics,
+# which ctr decodes and prints.
+check "the proxy is in the cgroup ctr's spec names (v2)" "$(cat "/proc/$pid/cgroup" 2>/dev/null)" "0::/$NS/c1"
+check "ctr task metrics (v2 Metrics from the shim): pids.current 1" \
+  "$(ctr_ task metrics c1 2>&1 | awk '$1 == "pids.current" { print $1, $2 }')" "pids.current 1"
 check "sysfs firmware is the staged image file" "$(get "$R/firmware")" "remoteproc-runtime/c1/$STACK_FW"
 check "trace0 exists" "$(exists "$K/trace0")" yes
 check "events: create, start" "$(wait_for 10 has_event /tasks/start c1; events c1 | tr '\n' ' ')" \

@@ -164,7 +164,7 @@ claims() { for _f in "$CLAIMS"/*; do [ -f "$_f" ] && echo "${_f##*/} $(head -n 1
 staged() { [ -d "$STAGE" ] && (cd "$STAGE" && find . -type f | sed 's,^\./,,') | names | sort; }
 procs() { ours | cut -d' ' -f2- | sed 's/ *$//' | names | sort; }
 hash_of() { printf '%s' "$CTR_ADDRESS/k8s.io/$1" | sha256sum | cut -c1-64; }
-bundle() { echo "$CONTAINERD_STATE/io.containerd.runtime.v2.task/k8s.io/$1"; }
+bundle_dir() { echo "$CONTAINERD_STATE/io.containerd.runtime.v2.task/k8s.io/$1"; }
 # wait_state ID STATE SECONDS: until ContainerStatus says STATE.
 wait_state() {
   _n=$(( $3 * 5 ))
@@ -258,7 +258,7 @@ testing "ContainerStatus RUNNING and the processor runs the staged firmware" \
   'cri container-status "$FA" -- status.state; states; cat "$SYS/remoteproc0/firmware" | names; claims; staged' \
   "CONTAINER_RUNNING\nrunning offline \nremoteproc-runtime/FA/hello.elf\nremoteproc0 FA\nFA/hello.elf\n" "" ""
 testing "the container shares the sandbox's shim (one shim per pod)" \
-  'a=$(cat "$(bundle "$PA")/address"); b=$(cat "$(bundle "$FA")/address")
+  'a=$(cat "$(bundle_dir "$PA")/address"); b=$(cat "$(bundle_dir "$FA")/address")
    [ "$a" = "$b" ] && echo same address; echo "$a" | sed "s,$(hash_of "$PA"),sha256(ADDRESS/k8s.io/PA),"; procs' \
   "same address\nunix:///run/containerd/s/sha256(ADDRESS/k8s.io/PA)\ncontainerd-shim-remoteproc-v1 -namespace k8s.io -id PA\nremoteproc-guard remoteproc0\nremoteproc-proxy FA m4\nremoteproc-proxy PA (sandbox)\n" "" ""
 sim_trace remoteproc0 "hello from m4"

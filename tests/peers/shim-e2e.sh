@@ -51,16 +51,8 @@ EVPID="" SOCKS=""
 # ---------------------------------------------------------------- helpers
 
 # ours: live processes containerd started for us (shims, proxies, guardians,
-# `delete` runs): they carry containerd's environment (our RPROC_ROOT, but
-# not the test's TESTDIR). containerd itself is not listed.
-ours() {
-  for _e in $(grep -lzx "RPROC_ROOT=$RPROC_ROOT" /proc/[0-9]*/environ 2>/dev/null); do
-    _p=${_e#/proc/}; _p=${_p%/environ}
-    [ "$_p" = "$CONTAINERD_PID" ] && continue
-    grep -qz '^TESTDIR=' "$_e" 2>/dev/null && continue
-    alive "$_p" && echo "$_p $(tr '\0' ' ' < "/proc/$_p/cmdline" 2>/dev/null | cut -c1-70)"
-  done
-}
+# `delete` runs), by our RPROC_ROOT in their environment and their names.
+ours() { procs_of -p; }
 wait_none() {
   _n=50
   while [ -n "$(ours)" ] && [ "$_n" -gt 0 ]; do sleep 0.1; _n=$((_n - 1)); done
@@ -113,9 +105,9 @@ at_exit e2e_cleanup
 # ---------------------------------------------------------------- images
 
 "$TOP/build/mkelf" "$TESTDIR/hello.elf" >/dev/null
-mk() { sh "$TOP/scripts/mkimage.sh" --name "$1" --firmware "$TESTDIR/hello.elf" --mcu "$2" --oci-archive "$TESTDIR/$2.tar" >/dev/null; }
+mkimg() { sh "$TOP/scripts/mkimage.sh" --name "$1" --firmware "$TESTDIR/hello.elf" --mcu "$2" --oci-archive "$TESTDIR/$2.tar" >/dev/null; }
 testing "images: firmware images for m4 and an unknown processor imported" \
-  'mk localhost/fw:latest m4 && mk localhost/nosuch:latest nosuch && ctr_import m4.tar && ctr_import nosuch.tar && ctr_ images ls -q' \
+  'mkimg localhost/fw:latest m4 && mkimg localhost/nosuch:latest nosuch && ctr_import m4.tar && ctr_import nosuch.tar && ctr_ images ls -q' \
   "localhost/fw:latest\nlocalhost/nosuch:latest\n" "" ""
 events_start 1
 
