@@ -36,9 +36,10 @@ int rp_cg_join(const char *path, pid_t pid, struct rp_err *e);
 // is still leaving.
 int rp_cg_remove(const char *path, struct rp_err *e);
 
-// The cgroup's figures as containerd's io.containerd.cgroups.v1.Metrics or
-// .v2.Metrics protobuf (the type is set in *type). Returns the length or
-// -E2BIG; a file that cannot be read leaves its figure out.
-int rp_cg_metrics(const char *path, void *buf, size_t cap, const char **type);
+// The directory of path in controller ctl's v1 hierarchy, or under cgroup
+// v2 in the one hierarchy (ctl unused): 1 under v2, 0 under v1, -E2BIG.
+#define RP_CG_MNT_MAX 128    // a hierarchy's mount point
+#define RP_CG_DIR_MAX (RP_CG_MNT_MAX + RP_CG_PATH_MAX)
+int rp_cg_dir(const char *ctl, const char *path, char *dir, size_t cap);
 
 #endif

@@ -10,6 +10,7 @@
 // the parked-request helpers and the event publishing they all end with.
 
 #include "shimint.h"
+#include "cgstats.h"
 #include "log.h"
 #include "mount.h"
 #include "path.h"
@@ -371,7 +372,7 @@ static void h_stats(int ci, const struct rp_ttrpc_call *call, const struct waite
   char id[RP_ID_MAX + 1];
   if (decode(ci, call, &rp_pb_stats_request_msg, &r) < 0 || !need(r.id, w)) return;
   int n = rp_pb_str_copy(id, sizeof(id), r.id) || rp_state_read(shim.rt.root, id, &st, NULL) || !st.cgroup[0]
-              ? -1 : rp_cg_metrics(st.cgroup, buf, sizeof(buf), &type);
+              ? -1 : rp_cgstats(st.cgroup, buf, sizeof(buf), &type);
   if (n >= 0) resp.stats = (struct rp_pb_any){rp_pb_cstr(type), {(const char *)buf, (size_t)n}};
   shim_reply(w, &rp_pb_stats_response_msg, &resp);
 }
