@@ -51,7 +51,7 @@ int rp_logsrc_open(const char *path, const struct rp_rproc *p, struct rp_err *e)
     rp_fmt(self, sizeof(self), "/proc/self/fd/%d", loc);
     fd = open(self, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) r = rp_errf(e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
-    else if (!fifo) rp_console_raw(fd);
+    else rp_console_raw(fd);  // a FIFO is no tty: left as it is
   } else {
     r = rp_errf(e, EINVAL, "firmware log %s is neither a FIFO nor a tty of processor %s: nothing else is read "
             "as a firmware log", path, p->name);

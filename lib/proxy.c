@@ -249,7 +249,10 @@ static void pump_log(struct px *x)
   int n = 0;
   if (x->c->logfd >= 0 && !x->logdead) {
     for (int k = 0; k < LOG_READS && (n = (int)read(x->c->logfd, buf, sizeof(buf))) > 0; k++) relay(x, buf, (size_t)n);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) x->logdead = 1;
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+      x->logdead = 1;  // only a tty ends (a FIFO is held open for writing too)
+      say(x, "the tty of %s hung up%s", "");
+    }
   } else if (x->c->trace && !x->c->sandbox && trace_due(x)) {
     for (int k = 0; k < LOG_READS && (n = rp_trace_poll(&x->trace, buf, sizeof(buf))) > 0; k++) relay(x, buf, (size_t)n);
     if (n == -ENOENT && !x->c->has_rsc) x->trace_next = now_ms() + 1000;
@@ -257,18 +260,17 @@ static void pump_log(struct px *x)
   flush_out(x);
 }
 
-// The container's stdin goes to the firmware's tty (its shell). When the tty
-// takes no more, stdin is left unread (poll skips it while the buffer is
+// The container's stdin goes to the firmware's tty (its shell). While the
+// tty takes no more, stdin is left unread (poll skips it once the buffer is
 // full): input waits in the caller's pipe or terminal, none is dropped.
-// stdin's end changes nothing for the firmware: there is only no more input.
-// stdin is read only when poll found it readable: it may be a blocking
-// pipe of the caller's.
+// stdin is read only when poll found it readable (it may be a blocking pipe
+// of the caller's); its end only means no more input.
 static void pump_in(struct px *x, int readable)
 {
   ssize_t n = readable ? read(0, x->in + x->inlen, sizeof(x->in) - x->inlen) : 0;
   if (n > 0) x->inlen += (size_t)n;
   else if (readable && (n == 0 || (errno != EAGAIN && errno != EINTR))) x->indead = 1;
-  n = write(x->c->logfd, x->in, x->inlen);
+  n = x->inlen ? write(x->c->logfd, x->in, x->inlen) : 0;
   if (n <= 0) return;
   memmove(x->in, x->in + n, x->inlen - (size_t)n);
   x->inlen -= (size_t)n;
@@ -427,7 +429,7 @@ int rp_proxy_run(const struct rp_proxy_cfg *c)
     if (p[1].revents) code = on_signal(&x);
     if (code < 0 && p[0].revents) code = on_ctl(&x);
     if (code < 0 && (p[2].revents || p[3].revents)) pump_log(&x);
-    if (code < 0 && in && (p[4].revents || p[2].revents & POLLOUT)) pump_in(&x, p[4].revents);
+    if (code < 0 && in) pump_in(&x, p[4].revents);
     if (code >= 0) return code;
   }
 }

@@ -164,9 +164,7 @@ static void publish_create(const struct task *t, const struct rp_pb_create_task_
 // client that detaches is no end of input: the next attach goes on.
 static int stdin_reader(const struct task *t)
 {
-  char self[32];
-  rp_fmt(self, sizeof(self), "/proc/self/fd/%d", t->fd_in);
-  int fd = t->fd_in < 0 ? -1 : open(self, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  int fd = t->fd_in < 0 ? -1 : open(t->in + (strncmp(t->in, "fifo://", 7) ? 0 : 7), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   return fd < 0 ? shim.devnull : fd;
 }
 

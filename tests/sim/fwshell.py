@@ -11,6 +11,7 @@
 #   echo TEXT    TEXT
 #   sink N       stops reading for 1 s, then takes N bytes without echo
 #                and answers "got N bytes MD5" (input must wait, not vanish)
+#   quit         closes the pty and exits: the tty hangs up
 #   (other)      unknown command: ...
 # Every answer ends with the prompt "fw> ".
 import hashlib, os, signal, sys, time
@@ -48,6 +49,8 @@ while True:
     data = os.read(master, 1)  # one byte at a time: a sink's data is not read ahead
     log.write(data)
     if data in (b"\r", b"\n"):
+        if line == b"quit":
+            sys.exit(0)
         os.write(master, b"\r\n" + answer(line) + b"fw> ")
         line = b""
     else:
