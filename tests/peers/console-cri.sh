@@ -38,6 +38,7 @@ fwshell_start || skip_all "$FW_ERROR"
 sim_start --tty "m4=$FW_TTY" m4 || skip_all "$SIM_ERROR"
 fwshell_link
 S=$RPROC_ROOT/sys/class/remoteproc
+export S
 
 IMG=$TESTDIR/img
 mkdir -p "$IMG/pause/bin" "$TESTDIR/cfg"

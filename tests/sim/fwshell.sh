@@ -8,7 +8,8 @@
 #   fwshell_link         after sim_start: $RPROC_ROOT/dev/ttyRPMSG0 names the
 #                        slave (a link: a pts is opened only through its devpts)
 #   fwshell_in           what the firmware received since the last call (sed -n l)
-FW_PID= FW_ERROR=
+# shellcheck shell=sh disable=SC2034  # FW_TTY, FW_PTS, FW_ERROR are for the sourcing file
+FW_PID='' FW_ERROR=''
 fwshell_stop() { [ -z "$FW_PID" ] || { kill "$FW_PID" 2>/dev/null; wait "$FW_PID" 2>/dev/null; FW_PID=; }; return 0; }
 fwshell_start() {
   command -v python3 >/dev/null 2>&1 || { FW_ERROR="needs python3"; return 1; }
