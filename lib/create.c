@@ -134,7 +134,7 @@ static int real_dir(const char *path, char *field, size_t cap)
 {
   char real[RP_PATH_MAX];
   struct stat st;
-  if (!realpath(path, real)) return errno;
+  if (rp_path_real(path, real, sizeof(real))) return errno;
   if (stat(real, &st) || !S_ISDIR(st.st_mode)) return ENOTDIR;
   return rp_strlcpy(field, real, cap) ? ENAMETOOLONG : 0;
 }

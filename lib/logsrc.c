@@ -18,7 +18,7 @@
 static int real_of(const char *rel, char *out)
 {
   char p[RP_PATH_MAX];
-  return rp_path(p, sizeof(p), "%s", rel) || !realpath(p, out) ? -1 : 0;
+  return rp_path(p, sizeof(p), "%s", rel) || rp_path_real(p, out, PATH_MAX) ? -1 : 0;
 }
 
 int rp_logsrc_tty_of(const struct rp_rproc *p, dev_t dev)
