@@ -1,0 +1,63 @@
+// coredump.h - the kernel's crash dumps of a remote processor
+//
+// Attribute coredump (disabled, enabled, inline) says whether a recovery
+// takes a dump; the kernel refuses to change it while the processor is
+// crashed. The dump is taken only inside a recovery (rproc_boot_recovery:
+// stop, ops->coredump, start again) and handed to devcoredump:
+// sys/class/devcoredump/devcdN, whose failing_device links to the processor
+// and whose data reads the ELF core; any write to data frees it. The kernel
+// drops a new dump while one of the same device is still there, and with
+// "inline" its recovery waits until the dump is read and freed (devcoredump
+// frees it itself after 5 minutes).
+
+#ifndef RP_COREDUMP_H
+#define RP_COREDUMP_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "rproc.h"
+
+#define RP_CORE_DIR "/var/lib/rprocbox/coredumps"  // below RPROC_ROOT
+#define RP_CORE_KEEP 5                             // dumps kept per container id
+#define RP_CORE_WAIT_MS 10000                      // for a dump after a crash
+#define RP_CORE_MAX (1LL << 30)                    // bytes saved of one dump
+
+// 1 when mode is a value of the attribute (disabled only if disabled_ok).
+int rp_core_mode_ok(const char *mode, int disabled_ok);
+
+// A container's setting: p's coredump attribute set to mode, the value
+// before kept in file "coredump" of the state directory statedir.
+int rp_core_apply(const struct rp_rproc *p, const char *mode, const char *statedir, struct rp_err *e);
+
+// Give p back the value rp_core_apply kept (statedir relative to dirfd;
+// NULL: dirfd is the state directory) and forget it. A crashed processor
+// refuses: the value stays kept, for the next caller once it is stopped.
+void rp_core_restore(int dirfd, const char *statedir, const struct rp_rproc *p);
+
+// The number of a dump of p waiting, numbered above seen, or -1.
+int rp_core_pending(const struct rp_rproc *p, int seen);
+
+// The dump directory named dir (NULL: RP_CORE_DIR), below RPROC_ROOT, into
+// out: absolute, without "." or ".." components, bounded.
+int rp_core_dir(const char *dir, char *out, size_t cap, struct rp_err *e);
+
+// Wait up to ms for a dump of p numbered above *seen (-1: any), copy it to
+// file (relative to dirfd; flags as open's, O_EXCL or O_TRUNC), release it
+// and set *seen to its number. 0, or -ETIMEDOUT when none came.
+int rp_core_save(const struct rp_rproc *p, int ms, int *seen, int dirfd, const char *file, int flags,
+                 struct rp_err *e);
+
+// Directory dir (rp_core_dir), made 0700 if missing, opened without
+// following a symbolic link in its last component, and refused when it
+// resolves to a place outside RPROC_ROOT. The fd, or a negative code.
+int rp_core_open_dir(const char *dir, struct rp_err *e);
+
+// rp_core_save as <id>-<UTC time>.elf in directory dirfd (dir: its path,
+// for path), then only the newest RP_CORE_KEEP of id kept; path gets the
+// file saved. With recover set, a recovery is requested first (p crashed
+// with the kernel's recovery disabled): p then runs its firmware again.
+int rp_core_keep(const struct rp_rproc *p, int recover, int *seen, int dirfd, const char *dir, const char *id,
+                 char *path, size_t cap, struct rp_err *e);
+
+#endif
