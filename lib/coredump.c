@@ -163,10 +163,10 @@ static void stamp(char *out)
 int rp_core_open_dir(const char *dir, struct rp_err *e)
 {
   char real[RP_PATH_MAX];
-  if (rp_fs_mkdir_p(dir, 0700, e)) return -e->code;
-  if (!realpath(dir, real) || strcmp(real, dir))
+  if (rp_path_canon(dir, real, sizeof(real)) || strcmp(real, dir))
     return rp_errf(e, EXDEV, "dump directory %s is reached through a symbolic link", dir);
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rp_fs_mkdir_p(dir, 0700, e)) return -e->code;
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   return fd < 0 ? rp_errf(e, errno, "cannot open %s: %s", dir, strerror(errno)) : fd;
 }
 
