@@ -268,14 +268,14 @@ static int cmd_recovery(int argc, char **argv)
   return print_recovery(&p, v, was);
 }
 
-// The kernel's crash dump setting, or with --save the next dump saved.
+// The kernel's crash dump setting: shown, set, or with --save the next dump saved.
 static int cmd_coredump(int argc, char **argv)
 {
   struct rp_rproc p;
   unsigned long long sec = 60;
   int seen = -1;
   args(argc, argv, 1, 2);
-  if (!a.save != (a.n == 2)) die_usage("want a mode or --save FILE");
+  if (a.save && a.n == 2) die_usage("a mode or --save FILE, not both");
   if (a.n == 2 && !rp_core_mode_ok(a.op[1], 1)) die_usage("%s is not one of enabled, inline, disabled", a.op[1]);
   if (a.timeout && (rp_num_parse(a.timeout, 3600, &sec) || !sec))
     die_usage("--timeout %s: want seconds from 1 to 3600", a.timeout);
@@ -284,11 +284,11 @@ static int cmd_coredump(int argc, char **argv)
     if (rp_core_save(&p, (int)sec * 1000, &seen, AT_FDCWD, a.save, O_TRUNC, &err)) die_err(&err);
     return outf("%s: crash dump saved as %s\n", p.name, a.save) < 0;
   }
-  if (rp_rproc_write(&p, "coredump", a.op[1], &err) == -EBUSY)
+  if (a.n == 2 && rp_rproc_write(&p, "coredump", a.op[1], &err) == -EBUSY)
     die(RP_EXIT_FAIL, "%s is crashed: recover or stop it first", p.name);
   if (err.code) die_err(&err);
   if (a.set & A_JSON) return print_now(&p);
-  return outf("%s: crash dumps %s\n", p.name, a.op[1]) < 0;
+  return outf("%s: crash dumps %s\n", p.name, a.n == 2 ? a.op[1] : p.coredump) < 0;
 }
 
 static const char *seg_flags(unsigned f, char out[4])
@@ -500,7 +500,7 @@ static const struct rp_option logs_opts[] = {
     HELP_OPTION, {0}};
 static const struct rp_option recovery_opts[] = {JSON_OPTION, HELP_OPTION, {0}};
 static const struct rp_option coredump_opts[] = {
-    {"save", 0, RP_OPT_VALUE, A_SAVE, "FILE", "wait for the processor's next crash dump and save it as FILE"},
+    {"save", 0, RP_OPT_VALUE, A_SAVE, "FILE", "wait for the next crash dump and save it as FILE"},
     {"timeout", 't', RP_OPT_VALUE, A_TIMEOUT, "SEC", "with --save, wait at most SEC seconds (default 60)"},
     JSON_OPTION, HELP_OPTION, {0}};
 static const struct rp_option boot_opts[] = {
@@ -514,8 +514,8 @@ static const struct rp_option info_opts[] = {
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
-    {"coredump", cmd_coredump, "NAME enabled|inline|disabled",
-     "whether a crash recovery takes a crash dump; with --save FILE, save the next one", coredump_opts},
+    {"coredump", cmd_coredump, "NAME [enabled|inline|disabled]",
+     "crash dumps: show or set the kernel's setting, or save the next one", coredump_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
     {"labels", cmd_labels, "[DIR]", "this board's features for Kubernetes node-feature-discovery", labels_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},
