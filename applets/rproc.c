@@ -281,13 +281,10 @@ static int cmd_coredump(int argc, char **argv)
     die_usage("--timeout %s: want seconds from 1 to 3600", a.timeout);
   lookup(a.op[0], &p);
   if (a.save) {
-    if (rp_core_save(&p, (int)sec * 1000, &seen, AT_FDCWD, a.save, O_TRUNC, &err)) die_err(&err);
+    if (rp_core_save(&p, (int)sec * 1000, &seen, a.save, &err)) die_err(&err);
     return outf("%s: crash dump saved as %s\n", p.name, a.save) < 0;
   }
-  if (a.n == 2 && rp_rproc_write(&p, "coredump", a.op[1], &err) == -EBUSY)
-    die(RP_EXIT_FAIL, "%s is crashed: recover or stop it first", p.name);
-  if (err.code) die_err(&err);
-  if (a.set & A_JSON) return print_now(&p);
+  if (a.n == 2 && rp_rproc_write(&p, "coredump", a.op[1], &err)) die_err(&err);
   return outf("%s: crash dumps %s\n", p.name, a.n == 2 ? a.op[1] : p.coredump) < 0;
 }
 
@@ -500,9 +497,9 @@ static const struct rp_option logs_opts[] = {
     HELP_OPTION, {0}};
 static const struct rp_option recovery_opts[] = {JSON_OPTION, HELP_OPTION, {0}};
 static const struct rp_option coredump_opts[] = {
-    {"save", 0, RP_OPT_VALUE, A_SAVE, "FILE", "wait for the next crash dump and save it as FILE"},
-    {"timeout", 't', RP_OPT_VALUE, A_TIMEOUT, "SEC", "with --save, wait at most SEC seconds (default 60)"},
-    JSON_OPTION, HELP_OPTION, {0}};
+    {"save", 0, RP_OPT_VALUE, A_SAVE, "FILE", "save the next crash dump as FILE"},
+    {"timeout", 't', RP_OPT_VALUE, A_TIMEOUT, "SEC", "wait for it at most SEC seconds (default 60)"},
+    HELP_OPTION, {0}};
 static const struct rp_option boot_opts[] = {
     FORCE_OPTION("start each processor"), STRICT_OPTION,
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print what became of each processor as a JSON array, at the end"},

@@ -1,7 +1,6 @@
 // boot.c - rproc boot: config parsing and bringing one processor up
 
 #include "boot.h"
-#include "coredump.h"
 #include "claim.h"
 #include "elf.h"
 #include "path.h"
@@ -72,8 +71,6 @@ static int policy(const struct ctx *c, int obj, struct rp_boot_entry *en, const 
   else return rp_errf(c->e, EINVAL, "%s: %son_failure must be continue, abort or retry", c->what, where);
   if (en->recovery[0] && strcmp(en->recovery, "enabled") && strcmp(en->recovery, "disabled"))
     return rp_errf(c->e, EINVAL, "%s: %srecovery must be enabled or disabled", c->what, where);
-  if (en->coredump[0] && !rp_core_mode_ok(en->coredump, 1))
-    return rp_errf(c->e, EINVAL, "%s: %scoredump must be disabled, enabled or inline", c->what, where);
   return 0;
 }
 
@@ -279,8 +276,8 @@ static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, str
   // (and not while crashed: there "enabled" would recover it).
   if (!r && en->recovery[0] && (adopt || s == RP_RS_OFFLINE))
     r = rp_rproc_write(p, "recovery", en->recovery, e);
-  if (!r && en->coredump[0] && (adopt || s == RP_RS_OFFLINE))  // the kernel refuses it while crashed
-    r = rp_rproc_write(p, "coredump", en->coredump, e);
+  // The kernel judges the value (and refuses any while crashed).
+  if (!r && en->coredump[0] && (adopt || s == RP_RS_OFFLINE)) r = rp_rproc_write(p, "coredump", en->coredump, e);
   if (r || adopt) return r ? r : RP_BOOT_ADOPTED;
   return rp_boot_start(p, rel, en->timeout_ms, e);
 }

@@ -21,7 +21,6 @@
 #define RP_CORE_DIR "/var/lib/rprocbox/coredumps"  // below RPROC_ROOT
 #define RP_CORE_KEEP 5                             // dumps kept per container id
 #define RP_CORE_WAIT_MS 10000                      // for a dump after a crash
-#define RP_CORE_MAX (1LL << 30)                    // bytes saved of one dump
 
 // 1 when mode is a value of the attribute (disabled only if disabled_ok).
 int rp_core_mode_ok(const char *mode, int disabled_ok);
@@ -38,20 +37,16 @@ void rp_core_restore(int dirfd, const char *statedir, const struct rp_rproc *p);
 // The number of a dump of p waiting, numbered above seen, or -1.
 int rp_core_pending(const struct rp_rproc *p, int seen);
 
-// The dump directory named dir (NULL: RP_CORE_DIR), below RPROC_ROOT, into
-// out: absolute, without "." or ".." components, bounded.
-int rp_core_dir(const char *dir, char *out, size_t cap, struct rp_err *e);
-
 // Wait up to ms for a dump of p numbered above *seen (-1: any), copy it to
-// file (relative to dirfd; flags as open's, O_EXCL or O_TRUNC), release it
-// and set *seen to its number. 0, or -ETIMEDOUT when none came.
-int rp_core_save(const struct rp_rproc *p, int ms, int *seen, int dirfd, const char *file, int flags,
-                 struct rp_err *e);
+// file (never through a symbolic link), release it and set *seen to its
+// number. 0, or -ETIMEDOUT when none came.
+int rp_core_save(const struct rp_rproc *p, int ms, int *seen, const char *file, struct rp_err *e);
 
-// Directory dir (rp_core_dir), made 0700 if missing, opened without
-// following a symbolic link in its last component, and refused when it
-// resolves to a place outside RPROC_ROOT. The fd, or a negative code.
-int rp_core_open_dir(const char *dir, struct rp_err *e);
+// The dump directory name (NULL: RP_CORE_DIR; absolute, no "." or ".."
+// components, at most 1024 bytes) below RPROC_ROOT into dir, made 0700 if
+// missing and opened, refused when it is a symbolic link (ELOOP); dumps are
+// never written through one either. The fd, or a negative code.
+int rp_core_open_dir(const char *name, char *dir, size_t cap, struct rp_err *e);
 
 // rp_core_save as <id>-<UTC time>.elf in directory dirfd (dir: its path,
 // for path), then only the newest RP_CORE_KEEP of id kept; path gets the

@@ -138,15 +138,13 @@ static int pick_log(struct job *j)
 // live in a root of its own that has no such directory.
 static int pick_coredump(struct job *j)
 {
-  const char *m = rp_spec_annotation(j->spec, "remoteproc.coredump");
+  const char *k = "remoteproc.coredump", *m = rp_spec_annotation(j->spec, k);
   if (!m) return 0;
-  if (!rp_core_mode_ok(m, 0))
-    return rp_errf(j->e, EINVAL, "annotation remoteproc.coredump must be enabled or inline, not %s", m);
+  if (!rp_core_mode_ok(m, 0)) return rp_errf(j->e, EINVAL, "annotation %s must be enabled or inline, not %s", k, m);
   j->core_mode = m;
-  if (rp_core_dir(rp_spec_annotation(j->spec, "remoteproc.coredump-dir"), j->core_dir, sizeof(j->core_dir), j->e))
-    return rp_errwrap(j->e, "annotation remoteproc.coredump-dir");
-  j->core_fd = rp_core_open_dir(j->core_dir, j->e);
-  return j->core_fd < 0 ? j->core_fd : 0;
+  j->core_fd = rp_core_open_dir(rp_spec_annotation(j->spec, "remoteproc.coredump-dir"), j->core_dir,
+                                sizeof(j->core_dir), j->e);
+  return j->core_fd < 0 ? rp_errwrap(j->e, "annotation remoteproc.coredump-dir") : 0;
 }
 
 // The realpath of directory path into field (of size cap): 0 or an errno.

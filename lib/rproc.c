@@ -317,9 +317,8 @@ static int explain(const struct rp_rproc *p, const char *attr, const char *val, 
   if (!strcmp(attr, "state") && !strcmp(val, "start")) return explain_start(p, err, e);
   if (!strcmp(attr, "state") && !strcmp(val, "stop") && err == EINVAL)
     return rp_errf(e, err, "cannot stop %s: it is not running (state %s)", p->name, st);
-  if (!strcmp(attr, "firmware") && err == EBUSY)
-    return rp_errf(e, err, "cannot change the firmware of %s while it is %s: stop it first",
-                   p->name, st);
+  if (err == EBUSY)  // firmware, or coredump (crashed)
+    return rp_errf(e, err, "cannot change the %s of %s while it is %s: stop it first", attr, p->name, st);
   if (err == EINVAL)
     return rp_errf(e, err, "%s of %s does not accept \"%s\"", attr, p->name, val);
   return rp_errf(e, err, "cannot write \"%s\" to %s of %s: %s", val, attr, p->name, strerror(err));

@@ -63,7 +63,7 @@ put "$K/recovery" disabled >/dev/null
 rproc start "$NAME" "$APP" >/dev/null 2>&1
 crash; wait_state "$D" crashed 5
 check "refused while crashed" "$(outrc rproc coredump "$NAME" enabled) $(get "$R/coredump")" \
-  "rproc: $NAME is crashed: recover or stop it first|rc=1 inline"
+  "rproc: cannot change the coredump of $NAME while it is crashed: stop it first|rc=1 inline"
 rproc stop "$NAME" >/dev/null 2>&1
 put "$K/recovery" enabled >/dev/null
 check "stopped after the refusal" "$(get "$R/state")" offline
