@@ -51,7 +51,7 @@ seg() {
   dd if="$APP" bs=256 skip=1 count=4 2>/dev/null > "$SCRATCH/seg.b"
   cmp -s "$SCRATCH/seg.a" "$SCRATCH/seg.b" && echo same || echo differ
 }
-no_dumps() { [ -z "$(ls "$DCD" 2>/dev/null)" ]; }
+no_dumps() { ! ls "$DCD" 2>/dev/null | grep -q "^devcd"; }
 is_dead() { [ "$(alive "$1")" = no ]; }
 crash() { put "$K/crash" 2 >/dev/null; }
 
