@@ -268,7 +268,8 @@ static int cmd_recovery(int argc, char **argv)
   return print_recovery(&p, v, was);
 }
 
-// The kernel's crash dump setting: shown, set, or with --save the next dump saved.
+// The kernel's crash dump setting: shown, set (the kernel judges the
+// value), or with --save the next dump saved.
 static int cmd_coredump(int argc, char **argv)
 {
   struct rp_rproc p;
@@ -276,7 +277,6 @@ static int cmd_coredump(int argc, char **argv)
   int seen = -1;
   args(argc, argv, 1, 2);
   if (a.save && a.n == 2) die_usage("a mode or --save FILE, not both");
-  if (a.n == 2 && !rp_core_mode_ok(a.op[1], 1)) die_usage("%s is not one of enabled, inline, disabled", a.op[1]);
   if (a.timeout && (rp_num_parse(a.timeout, 3600, &sec) || !sec))
     die_usage("--timeout %s: want seconds from 1 to 3600", a.timeout);
   lookup(a.op[0], &p);
@@ -498,7 +498,7 @@ static const struct rp_option logs_opts[] = {
 static const struct rp_option recovery_opts[] = {JSON_OPTION, HELP_OPTION, {0}};
 static const struct rp_option coredump_opts[] = {
     {"save", 0, RP_OPT_VALUE, A_SAVE, "FILE", "save the next crash dump as FILE"},
-    {"timeout", 't', RP_OPT_VALUE, A_TIMEOUT, "SEC", "wait for it at most SEC seconds (default 60)"},
+    {"timeout", 't', RP_OPT_VALUE, A_TIMEOUT, "SEC", "wait at most SEC seconds (default 60)"},
     HELP_OPTION, {0}};
 static const struct rp_option boot_opts[] = {
     FORCE_OPTION("start each processor"), STRICT_OPTION,
@@ -512,7 +512,7 @@ static const struct rp_option info_opts[] = {
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
     {"coredump", cmd_coredump, "NAME [enabled|inline|disabled]",
-     "crash dumps: show or set the kernel's setting, or save the next one", coredump_opts},
+     "show or set crash dumps, or save the next one", coredump_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
     {"labels", cmd_labels, "[DIR]", "this board's features for Kubernetes node-feature-discovery", labels_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},

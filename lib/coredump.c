@@ -21,11 +21,6 @@
 #define STAMP_LEN 20  // 20261208T011500.123Z
 #define DCD "sys/class/devcoredump"
 
-int rp_core_mode_ok(const char *mode, int disabled_ok)
-{
-  return !strcmp(mode, "enabled") || !strcmp(mode, "inline") || (disabled_ok && !strcmp(mode, "disabled"));
-}
-
 #define PREV "coredump"  // in the state directory
 
 int rp_core_apply(const struct rp_rproc *p, const char *mode, const char *statedir, struct rp_err *e)
@@ -38,18 +33,12 @@ int rp_core_apply(const struct rp_rproc *p, const char *mode, const char *stated
   return r ? r : rp_rproc_write(p, "coredump", mode, e);
 }
 
-void rp_core_restore(int dirfd, const char *statedir, const struct rp_rproc *p)
+void rp_core_restore(const char *statedir, const struct rp_rproc *p)
 {
   char path[RP_PATH_MAX], prev[24];
-  const char *f = statedir ? path : PREV;
-  if (statedir && rp_path_join(path, sizeof(path), statedir, PREV)) return;
-  int fd = openat(dirfd, f, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  int n = rp_fs_read_fd(fd, f, prev, sizeof(prev), NULL);
-  close(fd);
-  if (n > 0 && !rp_rproc_write(p, "coredump", prev, NULL)) unlinkat(dirfd, f, 0);
+  if (rp_path_join(path, sizeof(path), statedir, PREV) || rp_fs_read(path, prev, sizeof(prev), NULL) <= 0) return;
+  if (!rp_rproc_write(p, "coredump", prev, NULL)) unlink(path);
 }
-
 
 int rp_core_pending(const struct rp_rproc *p, int seen)
 {
@@ -57,13 +46,10 @@ int rp_core_pending(const struct rp_rproc *p, int seen)
   struct rp_dir d;
   int hit = -1;
   if (rp_path(dir, sizeof(dir), DCD) || rp_dir_open(&d, AT_FDCWD, dir)) return -1;
-  for (const char *name; (name = rp_dir_next(&d));) {
+  for (const char *name; hit < 0 && (name = rp_dir_next(&d));) {
     unsigned long long n;
-    if (strncmp(name, "devcd", 5) || rp_num_parse(name + 5, 1 << 30, &n) || (int)n <= seen ||
-        (hit >= 0 && (int)n > hit) || rp_fmt(link, sizeof(link), "%s/failing_device", name))
-      continue;
-    ssize_t len = readlinkat(d.fd, link, to, sizeof(to) - 1);
-    if (len <= 0) continue;
+    ssize_t len = rp_fmt(link, sizeof(link), "%s/failing_device", name) ? -1 : readlinkat(d.fd, link, to, sizeof(to) - 1);
+    if (len <= 0 || strncmp(name, "devcd", 5) || rp_num_parse(name + 5, 1 << 30, &n) || (int)n <= seen) continue;
     to[len] = 0;
     if (!strcmp(rp_path_base(to), p->dev)) hit = (int)n;
   }
@@ -78,6 +64,13 @@ static int data_open(int n, int flags)
   return open(path, flags | O_CLOEXEC);
 }
 
+// Free dump n, read or not.
+static void release(int n)
+{
+  int fd = data_open(n, O_WRONLY);
+  if (fd >= 0) (void)!write(fd, "1", 1), close(fd);
+}
+
 // Copy dump n to file, then release it: the kernel takes no second dump of
 // a device while one is there, and an inline recovery waits for this.
 static int copy(int n, int dirfd, const char *file, struct rp_err *e)
@@ -87,11 +80,11 @@ static int copy(int n, int dirfd, const char *file, struct rp_err *e)
   int err = in < 0 || out < 0 ? errno : 0;
   for (ssize_t got; !err && (got = read(in, buf, sizeof(buf))) != 0;)
     err = got < 0 ? (errno == EINTR ? 0 : errno) : -rp_fs_write_all(out, buf, (size_t)got);
-  if (out >= 0 && close(out) && !err) err = errno;
+  if (out >= 0) close(out);
   if (in >= 0) close(in);
-  if ((in = data_open(n, O_WRONLY)) >= 0) (void)!write(in, "1", 1), close(in);
+  release(n);
   if (err && out >= 0) unlinkat(dirfd, file, 0);
-  return err ? rp_errf(e, err, "cannot save crash dump devcd%d as %s: %s", n, file, strerror(err)) : 0;
+  return err ? rp_errf(e, err, "cannot save devcd%d as %s: %s", n, file, strerror(err)) : 0;
 }
 
 // Wait up to ms for a dump of p numbered above *seen; copy it.
@@ -101,7 +94,7 @@ static int save(const struct rp_rproc *p, int ms, int *seen, int dirfd, const ch
   for (int waited = 0;; waited += 20) {
     int n = rp_core_pending(p, *seen);
     if (n >= 0) return *seen = n, copy(n, dirfd, file, e);
-    if (waited >= ms) return rp_errf(e, ETIMEDOUT, "no crash dump of %s came within %d ms", p->name, ms);
+    if (waited >= ms) return rp_errf(e, ETIMEDOUT, "no crash dump of %s within %d ms", p->name, ms);
     nanosleep(&tick, NULL);
   }
 }
@@ -163,13 +156,23 @@ static void recover_async(const struct rp_rproc *p)
   if (!_Fork()) _exit(rp_rproc_write(p, "recovery", "recover", NULL) != 0);
 }
 
+void rp_core_recover(const struct rp_rproc *p)
+{
+  struct timespec tick = {0, 20 * 1000 * 1000};
+  recover_async(p);
+  for (int waited = 0, n; waited < RP_CORE_WAIT_MS && rp_rproc_state(p, NULL) != RP_RS_RUNNING; waited += 20) {
+    if ((n = rp_core_pending(p, -1)) >= 0) release(n);
+    nanosleep(&tick, NULL);
+  }
+}
+
 int rp_core_keep(const struct rp_rproc *p, int recover, int *seen, int dirfd, const char *dir, const char *id,
                  char *path, size_t cap, struct rp_err *e)
 {
   char name[256], t[STAMP_LEN + 1];
   stamp(t);
   if (rp_fmt(name, sizeof(name), "%s-%s.elf", id, t) || rp_path_join(path, cap, dir, name))
-    return rp_errf(e, ENAMETOOLONG, "file name too long");
+    return rp_errf(e, ENAMETOOLONG, "path too long");
   if (recover) recover_async(p);
   int r = save(p, RP_CORE_WAIT_MS, seen, dirfd, name, e);
   // The recovery's write returns once the firmware runs again: a stop

@@ -22,17 +22,14 @@
 #define RP_CORE_KEEP 5                             // dumps kept per container id
 #define RP_CORE_WAIT_MS 10000                      // for a dump after a crash
 
-// 1 when mode is a value of the attribute (disabled only if disabled_ok).
-int rp_core_mode_ok(const char *mode, int disabled_ok);
-
 // A container's setting: p's coredump attribute set to mode, the value
 // before kept in file "coredump" of the state directory statedir.
 int rp_core_apply(const struct rp_rproc *p, const char *mode, const char *statedir, struct rp_err *e);
 
-// Give p back the value rp_core_apply kept (statedir relative to dirfd;
-// NULL: dirfd is the state directory) and forget it. A crashed processor
-// refuses: the value stays kept, for the next caller once it is stopped.
-void rp_core_restore(int dirfd, const char *statedir, const struct rp_rproc *p);
+// Give p back the value rp_core_apply kept and forget it; the guardian
+// does so when the proxy ends, delete too. A crashed processor refuses:
+// the value stays kept, for the next caller once it is stopped.
+void rp_core_restore(const char *statedir, const struct rp_rproc *p);
 
 // The number of a dump of p waiting, numbered above seen, or -1.
 int rp_core_pending(const struct rp_rproc *p, int seen);
@@ -54,5 +51,10 @@ int rp_core_open_dir(const char *name, char *dir, size_t cap, struct rp_err *e);
 // with the kernel's recovery disabled): p then runs its firmware again.
 int rp_core_keep(const struct rp_rproc *p, int recover, int *seen, int dirfd, const char *dir, const char *id,
                  char *path, size_t cap, struct rp_err *e);
+
+// Recover crashed p without keeping its dump (an inline one would hold the
+// recovery): for kernels that stop a crashed processor only after one.
+// Returns once p runs again, or after RP_CORE_WAIT_MS.
+void rp_core_recover(const struct rp_rproc *p);
 
 #endif

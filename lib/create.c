@@ -140,7 +140,7 @@ static int pick_coredump(struct job *j)
 {
   const char *k = "remoteproc.coredump", *m = rp_spec_annotation(j->spec, k);
   if (!m) return 0;
-  if (!rp_core_mode_ok(m, 0)) return rp_errf(j->e, EINVAL, "annotation %s must be enabled or inline, not %s", k, m);
+  if (strcmp(m, "enabled") && strcmp(m, "inline")) return rp_errf(j->e, EINVAL, "annotation %s must be enabled or inline, not %s", k, m);
   j->core_mode = m;
   j->core_fd = rp_core_open_dir(rp_spec_annotation(j->spec, "remoteproc.coredump-dir"), j->core_dir,
                                 sizeof(j->core_dir), j->e);
@@ -330,7 +330,7 @@ static void abandon(struct job *j)
 {
   if (j->st.pid > 0) kill(j->st.pid, SIGKILL);
   if (j->st.cgroup[0]) rp_cg_remove(j->st.cgroup, NULL);
-  if (j->claimed) rp_core_restore(AT_FDCWD, j->st.dir, &j->proc), rp_claim_drop(j->proc.dev, j->st.dir, NULL);
+  if (j->claimed) rp_core_restore(j->st.dir, &j->proc), rp_claim_drop(j->proc.dev, j->st.dir, NULL);
   rp_fs_rmtree(j->st.dir, NULL);
 }
 

@@ -318,7 +318,6 @@ static int crashed(struct px *x)
   say(x, "firmware on %s crashed%s; stopping the processor", "");
   if (x->c->core_fd >= 0) keep_dump(x, 1);
   rp_rproc_stop(&x->p, NULL);
-  rp_core_restore(x->c->statedir, NULL, &x->p);
   rp_fmt(why, sizeof(why), "the firmware crashed%s%s", x->dump[0] ? "; crash dump " : "", x->dump);
   return finish(x, RP_PROXY_CRASHED, why);
 }
@@ -460,6 +459,6 @@ int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *titl
   int r = 0;  // never started, or something else runs: nothing to stop
   if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) >= 0 && !strncmp(fw, ours, strlen(ours)))
     r = rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
-  rp_core_restore(AT_FDCWD, statedir, &p);
+  rp_core_restore(statedir, &p);
   return r;
 }

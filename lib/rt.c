@@ -266,7 +266,7 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
   if (!st->sandbox) {
     if (!rp_state_owner(st->dir, owner, sizeof(owner))) r = rp_stage_remove(owner, e);
     struct rp_rproc p = proc_of(st);
-    if (st->proc_dev[0]) rp_core_restore(AT_FDCWD, st->dir, &p), rp_claim_drop(st->proc_dev, st->dir, NULL);
+    if (st->proc_dev[0]) rp_core_restore(st->dir, &p), rp_claim_drop(st->proc_dev, st->dir, NULL);
   }
   rp_fault("after-unclaim");
   // A cgroup that stays (a process of a hook still in it) keeps nothing

@@ -106,6 +106,7 @@ remoteproc-runtime start k1 >/dev/null 2>&1
 check "the container sets the attribute" "$(get "$R/coredump")" inline
 crash
 wait_for 20 is_dead "$(cat "$B/pid")"
+wait_for 5 sh -c "[ \"\$(cat '$R/coredump')\" = disabled ]"   # the guardian restores it
 F=$(ls "$ROOT$DIR"/k1-*.elf 2>/dev/null | head -n 1)
 check "crash: the proxy saved the dump" "$(grep "crash dump of" "$SCRATCH/k1.err" | sed "s|saved as $ROOT$DIR/k1-[0-9T.]*Z\.elf|saved as FILE|")" \
   "remoteproc-runtime: crash dump of $NAME saved as FILE"
