@@ -456,6 +456,9 @@ int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *titl
   if (rp_state_owner(statedir, owner, sizeof(owner)) || rp_fmt(ours, sizeof(ours), "%s/", owner)) return 1;
   rp_strlcpy(p.dev, dev, sizeof(p.dev));
   rp_strlcpy(p.name, dev, sizeof(p.name));
+  // A proxy killed while a recovery waited for it to read an inline dump:
+  // released here, the recovery ends, and the firmware is stopped below.
+  if (rp_core_pending(&p, -1) >= 0) rp_core_recover(&p);
   int r = 0;  // never started, or something else runs: nothing to stop
   if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) >= 0 && !strncmp(fw, ours, strlen(ours)))
     r = rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
