@@ -7,6 +7,7 @@
 #include "applet.h"
 #include "boot.h"
 #include "claim.h"
+#include "coredump.h"
 #include "elf.h"
 #include "fmt.h"
 #include "fs.h"
@@ -30,11 +31,11 @@
 static struct rp_err err;
 
 // What each command saw on its command line; the option ids are bits.
-enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16, A_STRICT = 32 };
+enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16, A_STRICT = 32, A_SAVE = 64 };
 static struct {
   const char *op[2];  // operands
   int n, set;         // operand count, options seen
-  const char *timeout;
+  const char *timeout, *save;
 } a;
 
 // The running command's options (its row of the table at the end) and
@@ -50,6 +51,7 @@ static void args(int argc, char **argv, int min, int max)
     else if (o < 0) die_opt(&g, o);
     else a.set |= o;
     if (o == A_TIMEOUT) a.timeout = g.arg;
+    if (o == A_SAVE) a.save = g.arg;
   }
   if (a.n < min) die_usage("missing argument");
 }
@@ -266,6 +268,26 @@ static int cmd_recovery(int argc, char **argv)
   return print_recovery(&p, v, was);
 }
 
+// The kernel's crash dump setting: shown, set (the kernel judges the
+// value), or with --save the next dump saved.
+static int cmd_coredump(int argc, char **argv)
+{
+  struct rp_rproc p;
+  unsigned long long sec = 60;
+  int seen = -1;
+  args(argc, argv, 1, 2);
+  if (a.save && a.n == 2) die_usage("a mode or --save FILE, not both");
+  if (a.timeout && (rp_num_parse(a.timeout, 3600, &sec) || !sec))
+    die_usage("--timeout %s: want seconds from 1 to 3600", a.timeout);
+  lookup(a.op[0], &p);
+  if (a.save) {
+    if (rp_core_save(&p, (int)sec * 1000, &seen, a.save, &err)) die_err(&err);
+    return outf("%s: crash dump saved as %s\n", p.name, a.save) < 0;
+  }
+  if (a.n == 2 && rp_rproc_write(&p, "coredump", a.op[1], &err)) die_err(&err);
+  return outf("%s: crash dumps %s\n", p.name, a.n == 2 ? a.op[1] : p.coredump) < 0;
+}
+
 static const char *seg_flags(unsigned f, char out[4])
 {
   out[0] = f & 4 ? 'R' : '-', out[1] = f & 2 ? 'W' : '-', out[2] = f & 1 ? 'X' : '-', out[3] = 0;
@@ -474,6 +496,10 @@ static const struct rp_option logs_opts[] = {
     {"follow", 'f', RP_OPT_FLAG, A_FOLLOW, NULL, "keep printing new lines, across restarts, until interrupted"},
     HELP_OPTION, {0}};
 static const struct rp_option recovery_opts[] = {JSON_OPTION, HELP_OPTION, {0}};
+static const struct rp_option coredump_opts[] = {
+    {"save", 0, RP_OPT_VALUE, A_SAVE, "FILE", "save the next crash dump as FILE"},
+    {"timeout", 't', RP_OPT_VALUE, A_TIMEOUT, "SEC", "wait at most SEC seconds (default 60)"},
+    HELP_OPTION, {0}};
 static const struct rp_option boot_opts[] = {
     FORCE_OPTION("start each processor"), STRICT_OPTION,
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print what became of each processor as a JSON array, at the end"},
@@ -485,6 +511,8 @@ static const struct rp_option info_opts[] = {
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
+    {"coredump", cmd_coredump, "NAME [enabled|inline|disabled]",
+     "show or set crash dumps, or save the next one", coredump_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
     {"labels", cmd_labels, "[DIR]", "this board's features for Kubernetes node-feature-discovery", labels_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},

@@ -77,7 +77,7 @@ static int policy(const struct ctx *c, int obj, struct rp_boot_entry *en, const 
 static int entry(const struct ctx *c, int obj, int idx, struct rp_boot_entry *en)
 {
   static const char *const keys[] = {"name", "firmware", "board", "order", "timeout_ms",
-                                     "on_failure", "retries", "recovery", NULL};
+                                     "on_failure", "retries", "recovery", "coredump", NULL};
   char where[32];
   rp_fmt(where, sizeof(where), "processors[%d].", idx);
   if (!rp_json_is(c->j, obj, JSMN_OBJECT))
@@ -88,6 +88,7 @@ static int entry(const struct ctx *c, int obj, int idx, struct rp_boot_entry *en
   if (!r) r = get_str(c, obj, "firmware", en->firmware, sizeof(en->firmware), where);
   if (!r) r = get_str(c, obj, "board", en->board, sizeof(en->board), where);
   if (!r) r = get_str(c, obj, "recovery", en->recovery, sizeof(en->recovery), where);
+  if (!r) r = get_str(c, obj, "coredump", en->coredump, sizeof(en->coredump), where);
   if (!r) r = get_int(c, obj, "order", &en->order, -1000000, 1000000, where);
   if (!r) r = get_int(c, obj, "timeout_ms", &en->timeout_ms, 1, 600000, where);
   if (!r) r = get_int(c, obj, "retries", &en->retries, 0, 100, where);
@@ -275,6 +276,8 @@ static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, str
   // (and not while crashed: there "enabled" would recover it).
   if (!r && en->recovery[0] && (adopt || s == RP_RS_OFFLINE))
     r = rp_rproc_write(p, "recovery", en->recovery, e);
+  // The kernel judges the value (and refuses any while crashed).
+  if (!r && en->coredump[0] && (adopt || s == RP_RS_OFFLINE)) r = rp_rproc_write(p, "coredump", en->coredump, e);
   if (r || adopt) return r ? r : RP_BOOT_ADOPTED;
   return rp_boot_start(p, rel, en->timeout_ms, e);
 }

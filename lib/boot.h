@@ -5,7 +5,8 @@
 //    "processors": [{"name": "m4", "firmware": "/lib/firmware/app.elf",
 //                    "board": "...", "order": 1, "timeout_ms": 5000,
 //                    "on_failure": "continue"|"abort"|"retry", "retries": 2,
-//                    "recovery": "enabled"|"disabled"}]}
+//                    "recovery": "enabled"|"disabled",
+//                    "coredump": "disabled"|"enabled"|"inline"}]}
 // "firmware" is an absolute path (staged under <fwdir>/rproc/<dev>/) or a
 // name already in the firmware directory (used as is).
 // Nothing on this path allocates: the caller owns every buffer.
@@ -33,6 +34,7 @@ struct rp_boot_entry {
   int order, timeout_ms, retries;
   enum rp_boot_policy on_failure;
   char recovery[16];             // "" = leave as is
+  char coredump[16];             // "" = leave as is
   int force;                     // set by the caller (not the config): ignore container claims
   int strict;                    // by the caller: RP_BOOT_STRICT to refuse what is not ELF
 };

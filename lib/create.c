@@ -13,6 +13,7 @@
 #include "cgroup.h"
 #include "claim.h"
 #include "console.h"
+#include "coredump.h"
 #include "elf.h"
 #include "fault.h"
 #include "fs.h"
@@ -44,6 +45,9 @@ struct job {
   struct rp_state st;
   struct rp_rproc proc;
   int logfd, console, dirfd, ctl, lock, claimed;
+  int core_fd;             // crash dumps wanted: their directory (coredump.h), else -1
+  const char *core_mode;   // annotation remoteproc.coredump
+  char core_dir[RP_PATH_MAX];
   struct rp_err *e;
 };
 
@@ -127,6 +131,20 @@ static int pick_log(struct job *j)
   if (j->logfd < 0) return j->logfd;
   rp_strlcpy(j->st.log, l, sizeof(j->st.log));
   return 0;
+}
+
+// Annotations remoteproc.coredump (enabled or inline) and -dir, checked
+// before anything changes; the directory is opened now, as the proxy may
+// live in a root of its own that has no such directory.
+static int pick_coredump(struct job *j)
+{
+  const char *k = "remoteproc.coredump", *m = rp_spec_annotation(j->spec, k);
+  if (!m) return 0;
+  if (strcmp(m, "enabled") && strcmp(m, "inline")) return rp_errf(j->e, EINVAL, "annotation %s must be enabled or inline, not %s", k, m);
+  j->core_mode = m;
+  j->core_fd = rp_core_open_dir(rp_spec_annotation(j->spec, "remoteproc.coredump-dir"), j->core_dir,
+                                sizeof(j->core_dir), j->e);
+  return j->core_fd < 0 ? rp_errwrap(j->e, "annotation remoteproc.coredump-dir") : 0;
 }
 
 // The realpath of directory path into field (of size cap): 0 or an errno.
@@ -219,10 +237,11 @@ static int launch(struct job *j, int *sync_wr)
   static struct rp_launch in;  // static: given back in the children with the job
   in = (struct rp_launch){
       .cfg = {.id = j->st.id, .sandbox = j->st.sandbox, .proc = j->proc, .ctl = j->ctl, .statedir = j->dirfd,
-              .logfd = j->logfd, .trace = !strcmp(j->st.log, "trace"), .has_rsc = j->st.rsc},
+              .logfd = j->logfd, .trace = !strcmp(j->st.log, "trace"), .has_rsc = j->st.rsc, .core_fd = j->core_fd},
       .spec = j->spec, .statedir = j->st.dir, .guardian = !j->st.sandbox && !j->o->no_guardian,
       .console = j->console, .stdio = {j->o->stdio[0], j->o->stdio[1], j->o->stdio[2]},
       .cgroup = j->st.cgroup, .close_fd = j->lock, .rt = j->rt, .mine = j, .mine_len = sizeof(*j)};
+  rp_strlcpy(in.cfg.core_dir, j->core_dir, sizeof(in.cfg.core_dir));
   pid_t pid;
   int r = rp_launch(&in, &pid, sync_wr, j->e);
   if (r) return r;
@@ -279,6 +298,7 @@ static int prepare(struct job *j)
     if (!r) r = check_board(j);
     if (!r) r = check_firmware(j);
     if (!r) r = pick_log(j);
+    if (!r) r = pick_coredump(j);
     if (r) return r;
     rp_strlcpy(j->st.proc_name, j->proc.name, sizeof(j->st.proc_name));
     rp_strlcpy(j->st.proc_dev, j->proc.dev, sizeof(j->st.proc_dev));
@@ -297,6 +317,7 @@ static int setup(struct job *j)
   if ((r = rp_state_write(&j->st, j->e)) || (r = copy_config(j))) return r;
   if (j->st.cgroup[0] && (r = rp_cg_create(j->st.cgroup, j->e))) return r;
   if (!j->st.sandbox && (r = claim(j, j->st.creator, j->st.creator_start, 0))) return r;
+  if (j->core_mode && (r = rp_core_apply(&j->proc, j->core_mode, j->st.dir, j->e))) return r;
   if (j->o->console_socket && (j->console = rp_console_setup(j->o->console_socket, isatty(j->logfd), j->e)) < 0)
     return j->console;
   j->dirfd = open(j->st.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -309,13 +330,13 @@ static void abandon(struct job *j)
 {
   if (j->st.pid > 0) kill(j->st.pid, SIGKILL);
   if (j->st.cgroup[0]) rp_cg_remove(j->st.cgroup, NULL);
-  if (j->claimed) rp_claim_drop(j->proc.dev, j->st.dir, NULL);
+  if (j->claimed) rp_core_restore(j->st.dir, &j->proc), rp_claim_drop(j->proc.dev, j->st.dir, NULL);
   rp_fs_rmtree(j->st.dir, NULL);
 }
 
 static void close_job(struct job *j)
 {
-  int fds[] = {j->logfd, j->console, j->dirfd, j->ctl, j->lock};
+  int fds[] = {j->logfd, j->console, j->dirfd, j->ctl, j->lock, j->core_fd};
   for (unsigned i = 0; i < sizeof(fds) / sizeof(*fds); i++)
     if (fds[i] >= 0) close(fds[i]);
 }
@@ -324,7 +345,7 @@ int rp_rt_create(const struct rp_rt *rt, const struct rp_create *o, int *pid, st
 {
   static struct job j;
   int sync = -1;
-  j = (struct job){.rt = rt, .spec = &rt->work->spec, .o = o, .logfd = -1, .console = -1, .dirfd = -1, .ctl = -1, .lock = -1, .e = e};
+  j = (struct job){.rt = rt, .spec = &rt->work->spec, .o = o, .logfd = -1, .console = -1, .dirfd = -1, .ctl = -1, .lock = -1, .core_fd = -1, .e = e};
   int r = prepare(&j);
   if (r) {
     close_job(&j);

@@ -73,7 +73,7 @@ static struct {
   struct rp_proxy_cfg cfg;
   char *title;
   size_t title_cap;
-  int fds[6];
+  int fds[7];
 } kept;
 
 // The proxy and the guardian live as long as the container: they must not
@@ -105,13 +105,13 @@ static _Noreturn void proxy_child(const struct rp_launch *in, const struct ends 
   leave_cwd();
   stdio_for_proxy(in, x->out);
   fds[0] = in->cfg.ctl, fds[1] = x->sync, fds[2] = in->cfg.statedir, fds[3] = x->death;
-  fds[4] = in->cfg.logfd, fds[5] = x->claims;
-  keep_fds(fds, 6);
+  fds[4] = in->cfg.logfd, fds[5] = x->claims, fds[6] = in->cfg.core_fd;
+  keep_fds(fds, 7);
   rp_strlcpy(kept.id, in->cfg.id, sizeof(kept.id));
   kept.cfg = in->cfg;
   kept.cfg.id = kept.id;
   kept.cfg.ctl = fds[0], kept.cfg.sync = fds[1], kept.cfg.statedir = fds[2];
-  kept.cfg.logfd = fds[4], kept.cfg.claims = fds[5];
+  kept.cfg.logfd = fds[4], kept.cfg.claims = fds[5], kept.cfg.core_fd = fds[6];
   kept.cfg.own_out = x->out >= 0 || in->console >= 0;
   drop_parent_memory(in, &anchor);
   kept.cfg.title = kept.title, kept.cfg.title_cap = kept.title_cap;

@@ -6,6 +6,7 @@
 #include "proxy.h"
 #include "fmt.h"
 #include "claim.h"
+#include "coredump.h"
 #include "fs.h"
 #include "path.h"
 #include "proc.h"
@@ -38,6 +39,8 @@ struct px {
   long unknown_since;        // when a word no kernel shows appeared, or 0
   long trace_next;           // no trace0: when to look for it again
   struct rp_trace trace;
+  int dump_seen;             // the last crash dump saved (its devcdN), or -1
+  char dump[RP_PATH_MAX];    // its file
   char out[8192];            // log text waiting for a slow reader
   size_t outlen, dropped;
   char in[4096];             // stdin waiting for the firmware's tty to take it
@@ -315,6 +318,32 @@ static int look(struct px *x, char *fw, size_t cap)
   return s;
 }
 
+// A crash dump of our processor, when the container asked for them, is
+// saved and named in the log. recover: see rp_core_keep.
+static void keep_dump(struct px *x, int recover)
+{
+  struct rp_err e;
+  if (rp_core_keep(&x->p, recover, &x->dump_seen, x->c->core_fd, x->c->core_dir, x->c->id, x->dump,
+                   sizeof(x->dump), &e))
+    say(x, "no crash dump of %s: %s", e.msg), x->dump[0] = 0;
+  else
+    say(x, "crash dump of %s saved as %s", x->dump);
+}
+
+// A crash with the kernel's recovery disabled. The kernel takes a dump only
+// in a recovery, so when one is wanted the proxy asks for a recovery (which
+// dumps, then starts the firmware again) and then stops the processor: the
+// container still ends as crashed, and the firmware runs only a moment.
+static int crashed(struct px *x)
+{
+  char why[RP_ERR_MSG];
+  say(x, "firmware on %s crashed%s; stopping the processor", "");
+  if (x->c->core_fd >= 0) keep_dump(x, 1);
+  rp_rproc_stop(&x->p, NULL);
+  rp_fmt(why, sizeof(why), "the firmware crashed%s%s", x->dump[0] ? "; crash dump " : "", x->dump);
+  return finish(x, RP_PROXY_CRASHED, why);
+}
+
 // One look at the processor while running; an exit code when it ended. The
 // log is fetched every RP_PROXY_LOG_TICKS and at once when the state moved,
 // so the lines before a crash are out before the proxy says it ended.
@@ -338,6 +367,11 @@ static int tick(struct px *x)
     return finish(x, RP_PROXY_LOST, "someone else replaced the firmware");
   }
   if (unsettled(x, s)) return -1;
+  // With the kernel's recovery enabled, the kernel dumps by itself; inline,
+  // its recovery waits for the dump to be read.
+  if (x->c->core_fd >= 0 && (s != RP_RS_RUNNING || x->ticks % RP_PROXY_FW_TICKS == 0) &&
+      rp_core_pending(&x->p, x->dump_seen) >= 0)
+    keep_dump(x, 0);
   if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) {
     if (x->unsure_since) say(x, "firmware on %s crashed%s; the kernel recovered it", "");
     x->unsure_since = 0;
@@ -345,11 +379,7 @@ static int tick(struct px *x)
     return -1;
   }
   if (recovering(x, s)) return -1;
-  if (s == RP_RS_CRASHED) {
-    say(x, "firmware on %s crashed%s; stopping the processor", "");
-    rp_rproc_stop(&x->p, NULL);
-    return finish(x, RP_PROXY_CRASHED, "the firmware crashed");
-  }
+  if (s == RP_RS_CRASHED) return crashed(x);
   say(x, "%s was stopped by someone else (state %s)", rp_rstate_name(s));
   return finish(x, RP_PROXY_LOST, "someone else stopped the processor");
 }
@@ -401,7 +431,7 @@ static int wait_commit(struct px *x)
 int rp_proxy_run(const struct rp_proxy_cfg *c)
 {
   static struct px x;
-  x = (struct px){.c = c, .p = c->proc, .fd_state = -1, .fd_fw = -1, .last_state = -1};
+  x = (struct px){.c = c, .p = c->proc, .fd_state = -1, .fd_fw = -1, .last_state = -1, .dump_seen = -1};
   set_title(c);
   x.sigfd = setup_signals();
   rp_trace_init(&x.trace, &c->proc);
@@ -452,7 +482,12 @@ int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *titl
   if (rp_state_owner(statedir, owner, sizeof(owner)) || rp_fmt(ours, sizeof(ours), "%s/", owner)) return 1;
   rp_strlcpy(p.dev, dev, sizeof(p.dev));
   rp_strlcpy(p.name, dev, sizeof(p.name));
-  if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) < 0 || strncmp(fw, ours, strlen(ours)))
-    return 0;  // never started, or something else runs: nothing to stop
-  return rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
+  // A proxy killed while a recovery waited for it to read an inline dump:
+  // released here, the recovery ends, and the firmware is stopped below.
+  if (rp_core_pending(&p, -1) >= 0) rp_core_recover(&p);
+  int r = 0;  // never started, or something else runs: nothing to stop
+  if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) >= 0 && !strncmp(fw, ours, strlen(ours)))
+    r = rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
+  rp_core_restore(statedir, &p);
+  return r;
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "path.h"
 #include "rproc.h"
 
 #define RP_PROXY_TICK_MS 50        // state polling period while running
@@ -37,6 +38,8 @@ struct rp_proxy_cfg {
   int trace;                // relay trace0
   int has_rsc;              // the firmware has a resource table: trace0
                             // exists whenever it runs
+  int core_fd;              // crash dumps' directory (coredump.h), or -1: none wanted
+  char core_dir[RP_PATH_MAX];  // its path, for the file names
   char *title;              // argv area to rename the process in ps, or NULL
   size_t title_cap;
 };

@@ -1,6 +1,7 @@
 // rproc.c - remoteproc sysfs access (see rproc.h)
 
 #include "rproc.h"
+#include "coredump.h"
 #include "dir.h"
 #include "fs.h"
 #include "path.h"
@@ -317,9 +318,8 @@ static int explain(const struct rp_rproc *p, const char *attr, const char *val, 
   if (!strcmp(attr, "state") && !strcmp(val, "start")) return explain_start(p, err, e);
   if (!strcmp(attr, "state") && !strcmp(val, "stop") && err == EINVAL)
     return rp_errf(e, err, "cannot stop %s: it is not running (state %s)", p->name, st);
-  if (!strcmp(attr, "firmware") && err == EBUSY)
-    return rp_errf(e, err, "cannot change the firmware of %s while it is %s: stop it first",
-                   p->name, st);
+  if (err == EBUSY)  // firmware, or coredump (crashed)
+    return rp_errf(e, err, "cannot change the %s of %s while it is %s: stop it first", attr, p->name, st);
   if (err == EINVAL)
     return rp_errf(e, err, "%s of %s does not accept \"%s\"", attr, p->name, val);
   return rp_errf(e, err, "cannot write \"%s\" to %s of %s: %s", val, attr, p->name, strerror(err));
@@ -356,7 +356,12 @@ int rp_rproc_wait(const struct rp_rproc *p, enum rp_rstate want, int timeout_ms,
 static int stop_crashed(const struct rp_rproc *p, struct rp_err *e)
 {
   struct rp_err why = {0};
-  if (rp_rproc_write(p, "recovery", "recover", &why))
+  char dump[24] = "";
+  // A recovery takes a crash dump unless coredump is disabled (the kernel
+  // refuses to change it while crashed); an inline one waits to be read.
+  if (rp_rproc_read(p, "coredump", dump, sizeof(dump), NULL) > 0 && strcmp(dump, "disabled"))
+    rp_core_recover(p);
+  else if (rp_rproc_write(p, "recovery", "recover", &why))
     return rp_errf(e, why.code, "cannot stop %s: this kernel stops a crashed processor only after "
                    "a recovery, and the recovery failed (%s); reload its driver or reboot",
                    p->name, why.msg);

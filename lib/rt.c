@@ -1,6 +1,7 @@
 // rt.c - start, kill, delete and state (see rt.h; create is in create.c)
 
 #include "rt.h"
+#include "coredump.h"
 #include "claim.h"
 #include "fault.h"
 #include "fs.h"
@@ -264,7 +265,8 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
   rp_fault("after-stop");
   if (!st->sandbox) {
     if (!rp_state_owner(st->dir, owner, sizeof(owner))) r = rp_stage_remove(owner, e);
-    if (st->proc_dev[0]) rp_claim_drop(st->proc_dev, st->dir, NULL);
+    struct rp_rproc p = proc_of(st);
+    if (st->proc_dev[0]) rp_core_restore(st->dir, &p), rp_claim_drop(st->proc_dev, st->dir, NULL);
   }
   rp_fault("after-unclaim");
   // A cgroup that stays (a process of a hook still in it) keeps nothing
@@ -331,7 +333,7 @@ int rp_rt_delete(const struct rp_rt *rt, const char *id, int force, struct rp_er
 
 static void annotations(struct rp_jw *w, const struct rp_state *st, const struct rp_spec *sp)
 {
-  char exit_reason[200], v[240];
+  char exit_reason[RP_ERR_MSG], v[RP_ERR_MSG + 16];
   int code;
   rp_jw_key(w, "annotations");
   rp_jw_obj(w);

@@ -253,7 +253,7 @@ const char *rp_status_name(enum rp_status s)
 
 int rp_state_exit(const struct rp_state *st, int *code, char *reason, size_t cap)
 {
-  char path[RP_PATH_MAX], buf[256];
+  char path[RP_PATH_MAX], buf[RP_ERR_MSG + 32];  // as the proxy writes it
   unsigned long long v;
   const char *rest;
   if (rp_path_join(path, sizeof(path), st->dir, "exit") || rp_fs_read(path, buf, sizeof(buf), NULL) < 0)

@@ -79,7 +79,7 @@
 # The plan: STACK_PLAN cases of the stack run, the rest shared equally by
 # the kernels.
 STACK_PLAN=39
-# plan 1767 1800
+# plan 1847 1800
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1

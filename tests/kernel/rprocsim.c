@@ -34,10 +34,18 @@
  *
  * Device memory is cleared when the processor stops (power off), so every
  * boot, recovery included, starts with an empty trace buffer.
+ *
+ * Crash dumps: parse_fw registers one dump segment per PT_LOAD segment of
+ * the firmware (its device address and memory size) and the firmware's ELF
+ * class and machine, so a recovery with coredump enabled or inline makes a
+ * real devcoredump. The core dumps after its stop op ran, so the stop op of
+ * a crashed processor first keeps a snapshot of the device memory, which
+ * the segments copy from: the dump shows the memory as it crashed.
  */
 
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/elf.h>
 #include <linux/err.h>
 #include <linux/firmware.h>
 #include <linux/module.h>
@@ -76,6 +84,7 @@ MODULE_PARM_DESC(attached, "comma separated names of processors started before L
 struct sim {
 	struct rproc *rproc;
 	u8 *mem;
+	u8 *snap;		/* device memory at the last crash */
 	struct dentry *dir;
 	u32 fail_start;
 	u32 start_delay_ms;
@@ -96,11 +105,46 @@ static void *sim_da_to_va(struct rproc *rproc, u64 da, size_t len, bool *is_iome
 	return sim->mem + da;
 }
 
+static void sim_dump_segment(struct rproc *rproc, struct rproc_dump_segment *segment,
+			     void *dest, size_t offset, size_t size)
+{
+	struct sim *sim = rproc->priv;
+
+	memcpy(dest, sim->snap + segment->da + offset, size);
+}
+
+/* One dump segment per PT_LOAD with memory, inside the device memory. */
+static void sim_dump_segments(struct rproc *rproc, const struct firmware *fw)
+{
+	const u8 *d = fw->data;
+	bool is64 = fw->size > EI_CLASS && d[EI_CLASS] == ELFCLASS64;
+	size_t ehsz = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	size_t phsz = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	u64 phoff, da, memsz;
+	unsigned int i, phnum;
+
+	if (fw->size < ehsz)
+		return;
+	phoff = is64 ? ((Elf64_Ehdr *)d)->e_phoff : ((Elf32_Ehdr *)d)->e_phoff;
+	phnum = is64 ? ((Elf64_Ehdr *)d)->e_phnum : ((Elf32_Ehdr *)d)->e_phnum;
+	rproc_coredump_set_elf_info(rproc, d[EI_CLASS], ((Elf32_Ehdr *)d)->e_machine);
+	for (i = 0; i < phnum && phoff + (i + 1) * phsz <= fw->size; i++) {
+		const u8 *ph = d + phoff + i * phsz;
+		u32 type = is64 ? ((Elf64_Phdr *)ph)->p_type : ((Elf32_Phdr *)ph)->p_type;
+
+		da = is64 ? ((Elf64_Phdr *)ph)->p_paddr : ((Elf32_Phdr *)ph)->p_paddr;
+		memsz = is64 ? ((Elf64_Phdr *)ph)->p_memsz : ((Elf32_Phdr *)ph)->p_memsz;
+		if (type == PT_LOAD && memsz && da < SIM_MEM_SIZE && memsz <= SIM_MEM_SIZE - da)
+			rproc_coredump_add_custom_segment(rproc, da, memsz, sim_dump_segment, NULL);
+	}
+}
+
 /* A firmware without a resource table is fine: it simply has no trace. */
 static int sim_parse_fw(struct rproc *rproc, const struct firmware *fw)
 {
 	if (rproc_elf_load_rsc_table(rproc, fw))
 		dev_info(&rproc->dev, "firmware has no resource table\n");
+	sim_dump_segments(rproc, fw);
 	return 0;
 }
 
@@ -121,6 +165,8 @@ static int sim_stop(struct rproc *rproc)
 {
 	struct sim *sim = rproc->priv;
 
+	if (rproc->state == RPROC_CRASHED)
+		memcpy(sim->snap, sim->mem, SIM_MEM_SIZE);
 	memset(sim->mem, 0, SIM_MEM_SIZE);
 	return 0;
 }
@@ -328,7 +374,7 @@ static int sim_probe(struct platform_device *pdev)
 
 	if (!name)
 		return -EINVAL;
-	mem = devm_kzalloc(dev, SIM_MEM_SIZE, GFP_KERNEL);
+	mem = devm_kzalloc(dev, 2 * SIM_MEM_SIZE, GFP_KERNEL);	/* memory, snapshot */
 	if (!mem)
 		return -ENOMEM;
 	rproc = devm_rproc_alloc(dev, name, &sim_ops, NULL, sizeof(*sim));
@@ -337,6 +383,7 @@ static int sim_probe(struct platform_device *pdev)
 	sim = rproc->priv;
 	sim->rproc = rproc;
 	sim->mem = mem;
+	sim->snap = mem + SIM_MEM_SIZE;
 	rproc->auto_boot = false;
 	if (sim_listed(attached, name)) {
 		rproc->state = RPROC_DETACHED;

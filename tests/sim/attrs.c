@@ -85,7 +85,7 @@ unsigned sim_file_mode(const struct sim_file_ref *f)
   case F_NAME: case F_DT_MODEL: case F_DT_COMPAT: return 0444;
   case F_FW_PATH: return 0644;
   case F_DBG_NAME: case F_DBG_TRACE: return 0400;
-  case F_DBG_RECOVERY: case F_DBG_COREDUMP: return 0600;
+  case F_DBG_RECOVERY: case F_DBG_COREDUMP: case F_DEVCD_DATA: return 0600;
   case F_DBG_CRASH: case F_CTL_TRACE: return 0200;
   default: return 0644;
   }
@@ -108,6 +108,8 @@ long sim_file_size(const struct sim_file_ref *f)
     return SIM_PAGE;
   if (f->id == F_DBG_TRACE)
     return trace_len(f);
+  if (f->id == F_DEVCD_DATA)   // the kernel says 0, as for debugfs
+    return sim_devcd_size(f->sub);
   int n = sim_show(f, tmp, sizeof(tmp));
   return n < 0 ? 0 : n;
 }
@@ -435,5 +437,7 @@ static long debugfs_write(const struct sim_file_ref *f, const char *data, size_t
 
 long sim_write(const struct sim_file_ref *f, const char *data, size_t len)
 {
+  if (f->id == F_DEVCD_DATA)   // devcd_data_write(): any write frees the dump
+    return sim_devcd_free(f->sub), (long)len;
   return sim_is_sysfs(f->id) ? sysfs_write(f, data, len) : debugfs_write(f, data, len);
 }

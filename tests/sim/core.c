@@ -174,6 +174,7 @@ static void drop_resources(struct sim_proc *p)
   if (p->ntraces)
     p->trace_gen++;
   p->ntraces = 0;
+  p->core.nsegs = 0;   // rproc_coredump_cleanup()
   free(p->rsc_cache);
   p->rsc_cache = NULL;
   p->rsc_size = 0;
@@ -220,6 +221,7 @@ static int fw_boot(struct sim_proc *p, const struct sim_fw *fw)
   lock();
   p->rsc_cache = table;
   p->rsc_size = size;
+  sim_elf_dump_info(fw, &p->core);
   if (!rc && n) {
     memcpy(p->traces, traces, sizeof(traces));
     p->ntraces = n;
@@ -305,17 +307,22 @@ int sim_set_firmware(struct sim_proc *p, const char *buf)
 }
 
 // rproc_trigger_recovery() with rproc_boot_recovery(): stop (the stop op
-// clears device memory; state offline), reload the same firmware name,
-// start. No sanity check and no new resource handling, so trace files
+// clears device memory; state offline), a crash dump when coredump is not
+// disabled (devcd.c; inline waits here until it is freed), reload the same
+// firmware name, start. No sanity check and no new resource handling, so trace files
 // survive (reading empty until the firmware writes); a failure leaves the
 // processor offline with its power reference and trace files still held,
 // as in the kernel.
 int sim_trigger_recovery(struct sim_proc *p)
 {
   char name[SIM_PAGE + 1];
+  uint8_t *dump = NULL;
+  size_t dump_size = 0;
   pthread_mutex_lock(&p->op);
   lock();
-  bool crashed = p->state == ST_CRASHED;
+  bool crashed = p->state == ST_CRASHED, inline_dump = p->dump_conf == DUMP_INLINE;
+  if (crashed && p->dump_conf != DUMP_DISABLED)
+    dump = sim_elf_core(&p->core, p->mem, &dump_size);   // the memory as it crashed
   if (crashed) {
     driver_stop(p);
     p->state = ST_OFFLINE;
@@ -323,6 +330,8 @@ int sim_trigger_recovery(struct sim_proc *p)
   }
   unlock();
   int rc = 0;
+  if (dump)   // rproc_boot_recovery(): stop, ops->coredump, then the start
+    sim_devcd_add(p->index, dump, dump_size, inline_dump);
   if (crashed) {
     struct sim_fw fw = {0};
     rc = sim_request_firmware(name, &fw);

@@ -230,3 +230,65 @@ int sim_handle_resources(const uint8_t *table, size_t size,
   }
   return 0;
 }
+
+// What the kernel tier's module registers at parse_fw for a crash dump: each
+// PT_LOAD segment with memory (its device address and memory size), and the
+// image's class, machine and entry (rproc_coredump_set_elf_info, bootaddr).
+void sim_elf_dump_info(const struct sim_fw *fw, struct sim_core *c)
+{
+  memset(c, 0, sizeof(*c));
+  if (sim_elf_sanity_check(fw))
+    return;
+  c->cls = fw->data[4];
+  c->machine = eh(fw, 18, 18, 2, 2);
+  c->entry = eh(fw, 24, 24, 4, 8);
+  for (unsigned i = 0; i < e_phnum(fw) && c->nsegs < SIM_MAX_TRACES; i++) {
+    struct segment s;
+    if (read_phdr(fw, e_phoff(fw) + i * phdr_size(fw), &s) && s.type == 1 && s.memsz &&
+        sim_da_ok(s.da, s.memsz))
+      c->segs[c->nsegs++] = (struct sim_trace){(uint32_t)s.da, (uint32_t)s.memsz};
+  }
+}
+
+static void wr(uint8_t *p, uint64_t v, int n)
+{
+  for (int i = 0; i < n; i++, v >>= 8) p[i] = (uint8_t)v;
+}
+
+// rproc_coredump(): an ELF core (ET_CORE, little endian) with one PT_LOAD
+// (RWX, align 0) per segment, the segment bytes following the headers in
+// order. mem is the device memory before the stop op cleared it (the
+// module's dump segments copy from such a snapshot). NULL: no segments.
+uint8_t *sim_elf_core(const struct sim_core *c, const uint8_t *mem, size_t *size)
+{
+  bool b64 = c->cls == 2;
+  size_t eh_sz = b64 ? 64 : 52, ph_sz = b64 ? 56 : 32, off = eh_sz + c->nsegs * ph_sz;
+  size_t total = off;
+  for (int i = 0; i < c->nsegs; i++) total += c->segs[i].len;
+  uint8_t *d = c->nsegs ? calloc(1, total) : NULL;
+  if (!d)
+    return NULL;
+  memcpy(d, "\177ELF", 4);
+  d[4] = b64 ? 2 : 1, d[5] = 1, d[6] = 1;                     // class, LSB, EV_CURRENT
+  wr(d + 16, 4, 2), wr(d + 18, c->machine, 2), wr(d + 20, 1, 4);  // ET_CORE
+  wr(d + 24, c->entry, b64 ? 8 : 4);
+  wr(d + (b64 ? 32 : 28), eh_sz, b64 ? 8 : 4);                  // e_phoff
+  wr(d + (b64 ? 52 : 40), eh_sz, 2), wr(d + (b64 ? 54 : 42), ph_sz, 2);
+  wr(d + (b64 ? 56 : 44), c->nsegs, 2);
+  for (int i = 0; i < c->nsegs; i++) {
+    uint8_t *ph = d + eh_sz + i * ph_sz;
+    uint32_t da = c->segs[i].da, len = c->segs[i].len;
+    wr(ph, 1, 4);                                               // PT_LOAD
+    if (b64) {
+      wr(ph + 4, 7, 4), wr(ph + 8, off, 8), wr(ph + 16, da, 8), wr(ph + 24, da, 8);
+      wr(ph + 32, len, 8), wr(ph + 40, len, 8);
+    } else {
+      wr(ph + 4, off, 4), wr(ph + 8, da, 4), wr(ph + 12, da, 4);
+      wr(ph + 16, len, 4), wr(ph + 20, len, 4), wr(ph + 24, 7, 4);
+    }
+    memcpy(d + off, mem + da, len);
+    off += len;
+  }
+  *size = total;
+  return d;
+}

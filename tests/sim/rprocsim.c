@@ -15,6 +15,9 @@
 //   kernel/debug/remoteproc/remoteprocN/{name,recovery,crash,coredump,traceK}
 //   kernel/debug/rprocsim/remoteprocN/{trace,fail_start,start_delay_ms,read_only}
 //   firmware/devicetree/base/{model,compatible}      (only when given)
+//   class/devcoredump/devcdN/{data,failing_device}   (a crash dump, devcd.c:
+//   a recovery takes one unless coredump is disabled, as the kernel tier's
+//   module registers one segment per PT_LOAD of the firmware)
 //   module/firmware_class/parameters/path
 //   with --tty NAME=MAJ:MIN, an rpmsg tty of that processor (as rpmsg_tty
 //   makes one below the processor's virtio device; here one level down):
@@ -73,9 +76,9 @@ enum kind { K_DIR, K_LINK, K_FILE };
 enum dir_id { D_ROOT, D_CLASS, D_CLASS_RP, D_DEVICES, D_PLATFORM, D_PDEV, D_PDEV_RP,
               D_RPDEV, D_FIRMWARE, D_DT, D_DT_BASE, D_KERNEL, D_DEBUG, D_DBG_RP,
               D_DBG_RPN, D_DBG_SIM, D_DBG_SIMN, D_MODULE, D_FWCLASS, D_FWPARAMS,
-              D_CLASS_TTY, D_RPTTY, D_DEV, D_DEVCHAR };
+              D_CLASS_TTY, D_RPTTY, D_DEV, D_DEVCHAR, D_CLASS_DCD, D_DEVCD };
 
-enum link_id { L_CLASS, L_SUBSYSTEM, L_CHARDEV };
+enum link_id { L_CLASS, L_SUBSYSTEM, L_CHARDEV, L_FAILING };
 
 struct node {
   enum kind kind;
@@ -93,7 +96,8 @@ struct child {
 
 static const struct child root_dirs[] = {{"class", K_DIR, D_CLASS}, {"dev", K_DIR, D_DEV}, {"devices", K_DIR, D_DEVICES},
     {"firmware", K_DIR, D_FIRMWARE}, {"kernel", K_DIR, D_KERNEL}, {"module", K_DIR, D_MODULE}};
-static const struct child class_dirs[] = {{"remoteproc", K_DIR, D_CLASS_RP}, {"tty", K_DIR, D_CLASS_TTY}};
+static const struct child class_dirs[] = {{"devcoredump", K_DIR, D_CLASS_DCD},
+    {"remoteproc", K_DIR, D_CLASS_RP}, {"tty", K_DIR, D_CLASS_TTY}};
 static const struct child dev_dirs[] = {{"char", K_DIR, D_DEVCHAR}};
 static const struct child tty_links[] = {{"subsystem", K_LINK, L_SUBSYSTEM}};
 static const struct child devices_dirs[] = {{"platform", K_DIR, D_PLATFORM}};
@@ -172,6 +176,16 @@ static bool emit_chardevs(visit_fn fn, void *ctx)
   return false;
 }
 
+// class/devcoredump: devcdN (sub N) of processor proc, with data and
+// failing_device.
+static bool emit_devcds(visit_fn fn, void *ctx)
+{
+  for (int num = -1, proc; !sim_devcd_each(&num, &proc, num + 1);)
+    if (emit_one("devcd%d", num, K_DIR, D_DEVCD, proc, num, fn, ctx))
+      return true;
+  return false;
+}
+
 #define EMIT(a) emit(a, N_OF(a), d->proc, fn, ctx)
 
 static bool list_dir(const struct node *d, visit_fn fn, void *ctx)
@@ -189,6 +203,10 @@ static bool list_dir(const struct node *d, visit_fn fn, void *ctx)
            (g.procs[d->proc].has_tty && emit_one("ttyRPMSG%d", d->proc, K_DIR, D_RPTTY, d->proc, 0, fn, ctx));
   case D_RPTTY: return EMIT(tty_links);
   case D_DEV: return EMIT(dev_dirs);
+  case D_CLASS_DCD: return emit_devcds(fn, ctx);
+  case D_DEVCD:
+    return emit_one("data", 0, K_FILE, F_DEVCD_DATA, d->proc, d->sub, fn, ctx) ||
+           emit_one("failing_device", 0, K_LINK, L_FAILING, d->proc, d->sub, fn, ctx);
   case D_DEVCHAR: return emit_chardevs(fn, ctx);
   case D_FIRMWARE: {
     struct node dt = {K_DIR, D_DT, -1, 0};
@@ -248,7 +266,7 @@ static void link_target(const struct node *n, char *buf, size_t size)
   if (n->id == L_SUBSYSTEM)
     snprintf(buf, size, "../../../../../../class/tty");
   else
-    snprintf(buf, size, "../../devices/platform/rprocsim.%d/remoteproc/remoteproc%d%s", n->proc, n->proc,
+    snprintf(buf, size, "%s../../devices/platform/rprocsim.%d/remoteproc/remoteproc%d%s", n->id == L_FAILING ? "../" : "", n->proc, n->proc,
              n->id == L_CHARDEV ? "/ttyRPMSG" : "");
   if (n->id == L_CHARDEV)
     snprintf(buf + strlen(buf), size - strlen(buf), "%d", n->proc);
@@ -376,6 +394,8 @@ static int op_read(const char *path, char *buf, size_t size, off_t off,
   const struct handle *h = (const struct handle *)(uintptr_t)fi->fh;
   if (h->ref.id == F_DBG_TRACE)
     return sim_read_trace(&h->ref, h->gen, buf, size, off);
+  if (h->ref.id == F_DEVCD_DATA)
+    return sim_devcd_read(h->ref.sub, buf, size, off);
   char tmp[2 * SIM_PAGE];
   int n = sim_show(&h->ref, tmp, sizeof(tmp));
   if (n < 0 || off >= n)

@@ -34,6 +34,15 @@ struct sim_trace {
   uint32_t da, len;
 };
 
+// The crash dump's layout, from the firmware (sim_elf_dump_info).
+struct sim_core {
+  uint8_t cls;
+  uint16_t machine;
+  uint64_t entry;
+  int nsegs;
+  struct sim_trace segs[SIM_MAX_TRACES];  // da and size of each dump segment
+};
+
 struct sim_proc {
   int index;
   char name[SIM_MAX_NAME + 1];
@@ -55,6 +64,7 @@ struct sim_proc {
   int ntraces;
   struct sim_trace traces[SIM_MAX_TRACES];
   unsigned trace_gen;            // bumps whenever trace files come or go
+  struct sim_core core;          // dump segments, registered at boot
   uint8_t *rsc_cache;            // rproc->cached_table
   size_t rsc_size;
   uint8_t *mem;                  // device memory, SIM_MEM_SIZE bytes
@@ -122,6 +132,8 @@ enum sim_file {
   F_DBG_NAME, F_DBG_RECOVERY, F_DBG_CRASH, F_DBG_COREDUMP, F_DBG_TRACE,
   // debugfs: rprocsim/remoteprocN/ (test controls)
   F_CTL_TRACE, F_CTL_FAIL, F_CTL_DELAY, F_CTL_RO,
+  // sysfs: class/devcoredump/devcdN/ (sub: N)
+  F_DEVCD_DATA,
 };
 
 struct sim_file_ref {
@@ -147,5 +159,16 @@ void sim_elf_install_table(const struct sim_fw *fw, uint8_t *mem,
 int sim_handle_resources(const uint8_t *table, size_t size,
                          struct sim_trace *traces, int *ntraces);
 bool sim_da_ok(uint64_t da, uint64_t len);
+void sim_elf_dump_info(const struct sim_fw *fw, struct sim_core *c);
+uint8_t *sim_elf_core(const struct sim_core *c, const uint8_t *mem, size_t *size);
+
+// devcd.c: devcoredump. sim_devcd_add takes data (malloc'd) as dump of
+// processor proc; inline: returns once it is freed (read and written to)
+// or timed out. The others take g.mu themselves.
+void sim_devcd_add(int proc, uint8_t *data, size_t size, bool inline_dump);
+int sim_devcd_each(int *num, int *proc, int from);
+long sim_devcd_read(int num, char *buf, size_t size, long off);
+void sim_devcd_free(int num);
+long sim_devcd_size(int num);
 
 #endif
