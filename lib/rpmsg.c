@@ -1,0 +1,94 @@
+// rpmsg.c - rpmsg channels and nodes of a processor (see rpmsg.h)
+
+#include "rpmsg.h"
+#include "dir.h"
+#include "fs.h"
+#include "logsrc.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+// Attribute file $RPROC_ROOT/<dir>/<name> into buf; cut: at its first newline.
+static int read_attr(const char *dir, const char *name, char *buf, size_t cap, int cut)
+{
+  char path[RP_PATH_MAX];
+  if (rp_path(path, sizeof(path), "%s/%s", dir, name) || rp_fs_read(path, buf, cap, NULL) < 0) return -1;
+  if (cut) buf[strcspn(buf, "\n")] = 0;
+  return 0;
+}
+
+// Each entry of sysfs directory dir below processor directory proc, to fn
+// with its relative and real path.
+static void each_below(const char *proc, const char *dir, struct rp_rpmsg *m,
+                       void (*fn)(struct rp_rpmsg *, const char *, const char *, const char *))
+{
+  static struct rp_dir d;
+  char path[RP_PATH_MAX], rel[RP_PATH_MAX], real[PATH_MAX];
+  if (rp_path(path, sizeof(path), "%s", dir) || rp_dir_open(&d, AT_FDCWD, path)) return;
+  for (const char *n; (n = rp_dir_next(&d));)
+    if (!rp_fmt(rel, sizeof(rel), "%s/%s", dir, n) && rp_logsrc_below(proc, rel, real)) fn(m, n, rel, real);
+  rp_dir_close(&d);
+}
+
+static void add_chan(struct rp_rpmsg *m, const char *n, const char *rel, const char *real)
+{
+  int i = m->nchan;
+  if (i < RP_RPMSG_MAX && !rp_strlcpy(m->dev[i], n, sizeof(m->dev[i])) &&
+      !read_attr(rel, "name", m->chan[i], sizeof(m->chan[i]), 1))
+    m->nchan++;
+}
+
+// 1 when part is a whole component of path.
+static int has_part(const char *path, const char *part)
+{
+  size_t n = strlen(part);
+  for (const char *s = path; (s = strchr(s, '/')); s++)
+    if (!strncmp(s + 1, part, n) && s[n + 1] == '/') return 1;
+  return 0;
+}
+
+// A node's /dev name is the uevent's DEVNAME (mostly its sysfs name).
+static void add_node(struct rp_rpmsg *m, const char *n, const char *rel, const char *real)
+{
+  char ev[512];
+  struct rp_rpmsg_node *d = &m->node[m->nnode];
+  const char *dn = ev;
+  if (m->nnode == RP_RPMSG_MAX || read_attr(rel, "dev", d->dev, sizeof(d->dev), 1) ||
+      read_attr(rel, "uevent", ev, sizeof(ev), 0))
+    return;
+  while (strncmp(dn, "DEVNAME=", 8))
+    if (!*(dn += strcspn(dn, "\n")) || !*++dn) return;
+  if (rp_fmt(d->path, sizeof(d->path), "/dev/%.*s", (int)strcspn(dn + 8, "\n"), dn + 8)) return;
+  d->chan = -1;
+  for (int i = 0; i < m->nchan; i++)
+    if (has_part(real, m->dev[i])) d->chan = i;
+  m->nnode++;
+}
+
+int rp_rpmsg_scan(const struct rp_rproc *p, struct rp_rpmsg *m)
+{
+  char proc[PATH_MAX];
+  m->nchan = m->nnode = 0;
+  if (rp_logsrc_proc_dir(p, proc)) return 0;
+  each_below(proc, "sys/bus/rpmsg/devices", m, add_chan);
+  each_below(proc, "sys/class/tty", m, add_node);
+  each_below(proc, "sys/class/rpmsg", m, add_node);
+  return m->nchan;
+}
+
+int rp_rpmsg_find(const struct rp_rpmsg *m, const char *want)
+{
+  for (int i = 0; i < m->nchan; i++)
+    if (!strcmp(want, "any") || !strcmp(want, m->chan[i])) return i;
+  return -1;
+}
+
+void rp_rpmsg_names(const struct rp_rpmsg *m, char *buf, size_t cap)
+{
+  size_t len = 0;
+  rp_strlcpy(buf, m->nchan ? "" : "none", cap);
+  for (int i = 0; i < m->nchan && len < cap; i++, len = strlen(buf))
+    rp_fmt(buf + len, cap - len, "%s%s", i ? ", " : "", m->chan[i]);
+}
