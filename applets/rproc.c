@@ -15,6 +15,7 @@
 #include "num.h"
 #include "path.h"
 #include "rproc.h"
+#include "rpmsg.h"
 #include "stage.h"
 #include "trace.h"
 
@@ -67,6 +68,25 @@ static void check_claim(const struct rp_rproc *p, int force)
   die(RP_EXIT_FAIL, "%s is held by container %s; stop that container, or use --force", p->name, c.id);
 }
 
+static struct rp_rpmsg msg;
+
+// "rpmsg": [{"channel", "nodes": [{"path", "dev": "MAJ:MIN"}]}]
+static void json_rpmsg(struct rp_jw *w, const struct rp_rproc *p)
+{
+  rp_rpmsg_scan(p, &msg);
+  rp_jw_key(w, "rpmsg"), rp_jw_arr(w);
+  for (int i = 0; i < msg.nchan; i++) {
+    rp_jw_obj(w), rp_jw_kstr(w, "channel", msg.chan[i]), rp_jw_key(w, "nodes"), rp_jw_arr(w);
+    for (int k = 0; k < msg.nnode; k++) {
+      const struct rp_rpmsg_node *n = &msg.node[k];
+      if (n->chan != i) continue;
+      rp_jw_obj(w), rp_jw_kstr(w, "path", n->path), rp_jw_kstr(w, "dev", n->dev), rp_jw_end(w);
+    }
+    rp_jw_end(w), rp_jw_end(w);
+  }
+  rp_jw_end(w);
+}
+
 // One processor as a JSON object: what status shows, for scripts.
 static void json_proc(struct rp_jw *w, const struct rp_rproc *p)
 {
@@ -85,13 +105,14 @@ static void json_proc(struct rp_jw *w, const struct rp_rproc *p)
   access(trace, F_OK) ? rp_jw_null(w) : rp_jw_str(w, trace);
   rp_jw_key(w, "held_by");
   rp_claim_holder(p, &c, NULL) > 0 ? rp_jw_str(w, c.id) : rp_jw_null(w);
+  json_rpmsg(w, p);
   rp_jw_end(w);
 }
 
 // n processors as JSON on stdout: an array, or with one set, one object.
 static int print_json(const struct rp_rproc *all, int n, int one)
 {
-  static char buf[RP_RPROC_MAX * 1024];
+  static char buf[RP_RPROC_MAX * 2048];
   struct rp_jw w;
   rp_jw_init(&w, buf, sizeof(buf), 0);
   if (!one) rp_jw_arr(&w);
@@ -149,6 +170,13 @@ static int cmd_status(int argc, char **argv)
          p.coredump[0] ? p.coredump : "-");
   outf("trace:     %s\n", access(trace, F_OK) ? "none" : trace);
   if (rp_claim_holder(&p, &c, NULL) > 0) outf("held by:   container %s\n", c.id);
+  rp_rpmsg_scan(&p, &msg);  // no line without channels
+  for (int i = 0; i < msg.nchan; i++) {
+    outf("%-11s%s", i ? "" : "rpmsg:", msg.chan[i]);
+    for (int k = 0; k < msg.nnode; k++)
+      if (msg.node[k].chan == i) outf(" %s (%s)", msg.node[k].path, msg.node[k].dev);
+    outf("\n");
+  }
   return 0;
 }
 
