@@ -6,6 +6,7 @@
 
 #include "applet.h"
 #include "boot.h"
+#include "cdi.h"
 #include "claim.h"
 #include "elf.h"
 #include "fmt.h"
@@ -31,11 +32,11 @@
 static struct rp_err err;
 
 // What each command saw on its command line; the option ids are bits.
-enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16, A_STRICT = 32 };
+enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16, A_STRICT = 32, A_DIR = 64 };
 static struct {
   const char *op[2];  // operands
   int n, set;         // operand count, options seen
-  const char *timeout;
+  const char *timeout, *dir;
 } a;
 
 // The running command's options (its row of the table at the end) and
@@ -51,6 +52,7 @@ static void args(int argc, char **argv, int min, int max)
     else if (o < 0) die_opt(&g, o);
     else a.set |= o;
     if (o == A_TIMEOUT) a.timeout = g.arg;
+    if (o == A_DIR) a.dir = g.arg;
   }
   if (a.n < min) die_usage("missing argument");
 }
@@ -73,7 +75,7 @@ static struct rp_rpmsg msg;
 // "rpmsg": [{"channel", "nodes": [{"path", "dev": "MAJ:MIN"}]}]
 static void json_rpmsg(struct rp_jw *w, const struct rp_rproc *p)
 {
-  rp_rpmsg_scan(p, &msg);
+  rp_rpmsg_scan(p, &msg, 1);
   rp_jw_key(w, "rpmsg"), rp_jw_arr(w);
   for (int i = 0; i < msg.nchan; i++) {
     rp_jw_obj(w), rp_jw_kstr(w, "channel", msg.chan[i]), rp_jw_key(w, "nodes"), rp_jw_arr(w);
@@ -170,7 +172,7 @@ static int cmd_status(int argc, char **argv)
          p.coredump[0] ? p.coredump : "-");
   outf("trace:     %s\n", access(trace, F_OK) ? "none" : trace);
   if (rp_claim_holder(&p, &c, NULL) > 0) outf("held by:   container %s\n", c.id);
-  rp_rpmsg_scan(&p, &msg);  // no line without channels
+  rp_rpmsg_scan(&p, &msg, 1);  // no line without channels
   for (int i = 0; i < msg.nchan; i++) {
     outf("%-11s%s", i ? "" : "rpmsg:", msg.chan[i]);
     for (int k = 0; k < msg.nnode; k++)
@@ -461,6 +463,7 @@ static int cmd_boot(int argc, char **argv)
     die(RP_EXIT_FAIL, "cannot print the boot report");
   if (failed) rp_log_error("%d of %d processor(s) did not come up", failed, cfg->n);
   rp_labels_refresh();
+  if (CFG_RUNTIME) rp_cdi_write(NULL, NULL, 0, NULL);
   return failed ? RP_EXIT_FAIL : RP_EXIT_OK;
 }
 
@@ -482,6 +485,17 @@ static int cmd_labels(int argc, char **argv)
   if (rp_labels_write(a.n ? a.op[0] : dir, path, sizeof(path), &err)) die_err(&err);
   outf("wrote %s\n", path);
   return 0;
+}
+
+// The boot profile has no container engine to read a CDI spec.
+static int cmd_cdi(int argc, char **argv)
+{
+  char path[RP_PATH_MAX];
+  args(argc, argv, 0, 0);
+  if (!CFG_RUNTIME) die(RP_EXIT_FAIL, "CDI specs are not in this build (profile " CFG_PROFILE ")");
+  int n = rp_cdi_write(a.dir, path, sizeof(path), &err);
+  if (n < 0) die_err(&err);
+  return outf(n ? "wrote %s: %d rpmsg device node(s)\n" : "no rpmsg device nodes: no %s\n", path, n) < 0;
 }
 
 // ---- the command table: dispatch, help and options in one place ----
@@ -508,11 +522,15 @@ static const struct rp_option boot_opts[] = {
     HELP_OPTION, {0}};
 static const struct rp_option labels_opts[] = {
     {"write", 0, RP_OPT_FLAG, A_WRITE, NULL, "write them into DIR/rprocbox (default: NFD's features.d)"}, HELP_OPTION, {0}};
+static const struct rp_option cdi_opts[] = {
+    {"dir", 0, RP_OPT_VALUE, A_DIR, "DIR", "write DIR/rprocbox.json (default /var/run/cdi)"}, HELP_OPTION, {0}};
 static const struct rp_option info_opts[] = {
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print a JSON object (with the processor, for NAME)"}, HELP_OPTION, {0}};
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
+    {"cdi", cmd_cdi, "", "write the CDI spec of the rpmsg devices, for engines' --device rprocbox.dev/rpmsg=NAME",
+     cdi_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
     {"labels", cmd_labels, "[DIR]", "this board's features for Kubernetes node-feature-discovery", labels_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},

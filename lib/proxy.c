@@ -5,10 +5,12 @@
 
 #include "proxy.h"
 #include "fmt.h"
+#include "cdi.h"
 #include "claim.h"
 #include "fs.h"
 #include "path.h"
 #include "proc.h"
+#include "rpmsg.h"
 #include "state.h"
 #include "trace.h"
 
@@ -37,6 +39,8 @@ struct px {
   long unsure_since;         // when a possible kernel recovery began, or 0
   long unknown_since;        // when a word no kernel shows appeared, or 0
   long trace_next;           // no trace0: when to look for it again
+  int chans, seen;           // rpmsg channels now, ever
+  int recovered;             // a kernel recovery since they were last seen
   struct rp_trace trace;
   char out[8192];            // log text waiting for a slow reader
   size_t outlen, dropped;
@@ -76,6 +80,7 @@ static void flush_out(struct px *x);
 static int finish(struct px *x, int code, const char *reason)
 {
   char line[RP_ERR_MSG + 32];
+  rp_cdi_write(NULL, NULL, 0, NULL);  // nodes may have gone (best effort)
   int fd = openat(x->c->statedir, "exit", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd >= 0) {
     rp_fmt(line, sizeof(line), "%d %s\n", code, reason);
@@ -186,8 +191,28 @@ static int do_start(struct px *x, const char *fw, char *reply, size_t cap)
       rp_errf(&e, ETIMEDOUT, "processor %s did not reach running within %d ms (state %s)", x->p.name,
               RP_PROXY_START_TIMEOUT, rp_rstate_name(s));
   }
+  static struct rp_rpmsg m;
+  if (!e.code && x->c->wait_rpmsg[0] && rp_rpmsg_wait(&x->p, x->c->wait_rpmsg, x->c->wait_ms, &m, &e))
+    rp_proxy_stop_ours(&x->p, fw, x->c->claims, NULL);  // left offline
   if (e.code) return rp_fmt(reply, cap, "err %s", e.msg), -1;
   return rp_fmt(reply, cap, "ok"), 0;
+}
+
+// Once a second while running: the processor's rpmsg channels. When their
+// number moved the CDI spec is written again; when they come back after a
+// recovery (one the ticks saw, or one that took them away meanwhile: a
+// running container's channels go for nothing else) the log says so.
+static void rpmsg_look(struct px *x)
+{
+  static struct rp_rpmsg m;
+  char names[256];
+  int n = rp_rpmsg_scan(&x->p, &m, 0), back = n && (x->recovered || (!x->chans && x->seen));
+  if (n != x->chans) rp_cdi_write(NULL, NULL, 0, NULL);
+  x->chans = n, x->seen |= n;
+  if (!back) return;
+  x->recovered = 0;
+  rp_rpmsg_names(&m, names, sizeof(names));
+  say(x, "rpmsg channels of %s are back: %s", names);
 }
 
 // The container's status is "running" while this proxy lives and this file
@@ -218,6 +243,7 @@ static int on_ctl(struct px *x)
   } else if (do_start(x, msg + 6, reply, sizeof(reply)) == 0) {
     x->running = 1;
     mark_started(x);
+    rpmsg_look(x);
   } else {
     code = RP_PROXY_NOSTART;
     finish(x, code, reply + 4);
@@ -317,8 +343,9 @@ static int tick(struct px *x)
   }
   if (unsettled(x, s)) return -1;
   if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) {
-    if (x->unsure_since) say(x, "firmware on %s crashed%s; the kernel recovered it", "");
+    if (x->unsure_since) say(x, "firmware on %s crashed%s; the kernel recovered it", ""), x->recovered = 1;
     x->unsure_since = 0;
+    if (x->ticks % RP_PROXY_FW_TICKS == 0) rpmsg_look(x);
     x->had_trace |= x->trace.fd >= 0;
     return -1;
   }

@@ -37,6 +37,8 @@ struct rp_proxy_cfg {
   int trace;                // relay trace0
   int has_rsc;              // the firmware has a resource table: trace0
                             // exists whenever it runs
+  char wait_rpmsg[32];      // start waits for this rpmsg channel ("any"), "": no wait
+  int wait_ms;              // for at most this long (remoteproc.wait-timeout)
   char *title;              // argv area to rename the process in ps, or NULL
   size_t title_cap;
 };

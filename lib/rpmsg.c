@@ -5,10 +5,12 @@
 #include "fs.h"
 #include "logsrc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 // Attribute file $RPROC_ROOT/<dir>/<name> into buf; cut: at its first newline.
 static int read_attr(const char *dir, const char *name, char *buf, size_t cap, int cut)
@@ -67,14 +69,13 @@ static void add_node(struct rp_rpmsg *m, const char *n, const char *rel, const c
   m->nnode++;
 }
 
-int rp_rpmsg_scan(const struct rp_rproc *p, struct rp_rpmsg *m)
+int rp_rpmsg_scan(const struct rp_rproc *p, struct rp_rpmsg *m, int nodes)
 {
   char proc[PATH_MAX];
   m->nchan = m->nnode = 0;
   if (rp_logsrc_proc_dir(p, proc)) return 0;
   each_below(proc, "sys/bus/rpmsg/devices", m, add_chan);
-  each_below(proc, "sys/class/tty", m, add_node);
-  each_below(proc, "sys/class/rpmsg", m, add_node);
+  if (nodes) each_below(proc, "sys/class/tty", m, add_node), each_below(proc, "sys/class/rpmsg", m, add_node);
   return m->nchan;
 }
 
@@ -91,4 +92,21 @@ void rp_rpmsg_names(const struct rp_rpmsg *m, char *buf, size_t cap)
   rp_strlcpy(buf, m->nchan ? "" : "none", cap);
   for (int i = 0; i < m->nchan && len < cap; i++, len = strlen(buf))
     rp_fmt(buf + len, cap - len, "%s%s", i ? ", " : "", m->chan[i]);
+}
+
+int rp_rpmsg_wait(const struct rp_rproc *p, const char *want, int timeout_ms, struct rp_rpmsg *m,
+                  struct rp_err *e)
+{
+  struct timespec tick = {0, 50 * 1000 * 1000};
+  char names[256];
+  for (int t = 0; rp_rpmsg_scan(p, m, 0), rp_rpmsg_find(m, want) < 0; t += 50) {
+    if (t >= timeout_ms) {
+      int any = !strcmp(want, "any");
+      rp_rpmsg_names(m, names, sizeof(names));
+      return rp_errf(e, ETIMEDOUT, "no rpmsg channel%s%s appeared on %s within %d s (present: %s)", any ? "" : " ",
+                     any ? "" : want, p->name, timeout_ms / 1000, names);
+    }
+    nanosleep(&tick, NULL);
+  }
+  return 0;
 }

@@ -29,14 +29,20 @@ struct rp_rpmsg {
   struct rp_rpmsg_node node[RP_RPMSG_MAX];
 };
 
-// Fill m with what sysfs shows of p now (no bus, no class: none). Returns
-// the number of channels.
-int rp_rpmsg_scan(const struct rp_rproc *p, struct rp_rpmsg *m);
+// Fill m with what sysfs shows of p now (no bus, no class: none), the
+// nodes only with nodes set (they take a look at every tty). Returns the
+// number of channels.
+int rp_rpmsg_scan(const struct rp_rproc *p, struct rp_rpmsg *m, int nodes);
 
 // Index of channel want in m ("any": the first one), or -1.
 int rp_rpmsg_find(const struct rp_rpmsg *m, const char *want);
 
 // The channel names of m, ", "-separated ("none" when there are none).
 void rp_rpmsg_names(const struct rp_rpmsg *m, char *buf, size_t cap);
+
+// Look every 50 ms, for at most timeout_ms, until p has channel want
+// ("any": one). 0, or -ETIMEDOUT with e naming want and what appeared.
+int rp_rpmsg_wait(const struct rp_rproc *p, const char *want, int timeout_ms, struct rp_rpmsg *m,
+                  struct rp_err *e);
 
 #endif
