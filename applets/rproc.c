@@ -492,10 +492,10 @@ static int cmd_cdi(int argc, char **argv)
 {
   char path[RP_PATH_MAX];
   args(argc, argv, 0, 0);
-  if (!CFG_RUNTIME) die(RP_EXIT_FAIL, "CDI specs are not in this build (profile " CFG_PROFILE ")");
+  if (!CFG_RUNTIME) die(RP_EXIT_FAIL, "no CDI in this build (profile " CFG_PROFILE ")");
   int n = rp_cdi_write(a.dir, path, sizeof(path), &err);
   if (n < 0) die_err(&err);
-  return outf(n ? "wrote %s: %d rpmsg device node(s)\n" : "no rpmsg device nodes: no %s\n", path, n) < 0;
+  return outf(n ? "wrote %s: %d rpmsg node(s)\n" : "no rpmsg nodes: removed %s\n", path, n) < 0;
 }
 
 // ---- the command table: dispatch, help and options in one place ----
@@ -523,14 +523,13 @@ static const struct rp_option boot_opts[] = {
 static const struct rp_option labels_opts[] = {
     {"write", 0, RP_OPT_FLAG, A_WRITE, NULL, "write them into DIR/rprocbox (default: NFD's features.d)"}, HELP_OPTION, {0}};
 static const struct rp_option cdi_opts[] = {
-    {"dir", 0, RP_OPT_VALUE, A_DIR, "DIR", "write DIR/rprocbox.json (default /var/run/cdi)"}, HELP_OPTION, {0}};
+    {"dir", 0, RP_OPT_VALUE, A_DIR, "DIR", "into DIR (default /var/run/cdi)"}, HELP_OPTION, {0}};
 static const struct rp_option info_opts[] = {
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print a JSON object (with the processor, for NAME)"}, HELP_OPTION, {0}};
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
-    {"cdi", cmd_cdi, "", "write the CDI spec of the rpmsg devices, for engines' --device rprocbox.dev/rpmsg=NAME",
-     cdi_opts},
+    {"cdi", cmd_cdi, "", "write the CDI spec rprocbox.json: --device rprocbox.dev/rpmsg=NAME|all", cdi_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
     {"labels", cmd_labels, "[DIR]", "this board's features for Kubernetes node-feature-discovery", labels_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},

@@ -2,76 +2,76 @@
 
 #include "cdi.h"
 #include "fs.h"
-#include "json.h"
-#include "num.h"
+#include "fmt.h"
 #include "path.h"
 #include "rpmsg.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
-// A processor name that is a CDI device name as every engine's CDI library
-// reads it: a letter first, an alphanumeric last, [A-Za-z0-9_.:-] between,
-// and never the name of the device of all of them.
+// A processor name that every engine's CDI library takes as a device name
+// (a letter, then [A-Za-z0-9_.:-], alphanumeric last: rarely otherwise, so
+// that rule is left to them), and not "all".
 static int name_ok(const char *s)
 {
-  size_t n = strlen(s), k = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-");
-  char last = s[n - 1] | 0x20;
-  return k == n && ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') && ((last >= 'a' && last <= 'z') || (last >= '0' && last <= '9')) &&
+  return (unsigned)((*s | 0x20) - 'a') < 26 && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-")] &&
          strcmp(s, "all");
 }
 
-// p's nodes, as deviceNodes: type and numbers given, so an engine creates
-// them without looking at the host's /dev. Returns how many.
-static int nodes(struct rp_jw *w, const struct rp_rproc *p)
+static char buf[32768];
+static size_t len;  // past the end: too much, found at the end
+static int ndev;
+
+static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void put(const char *fmt, ...)
 {
-  static struct rp_rpmsg m;
-  unsigned long long maj, min;
-  const char *rest;
-  rp_rpmsg_scan(p, &m, 1);
-  for (int i = 0; i < m.nnode; i++) {
-    if (rp_num_prefix(m.node[i].dev, ~0u, &maj, &rest) || rp_num_parse(rest + 1, ~0u, &min)) continue;
-    rp_jw_obj(w), rp_jw_kstr(w, "path", m.node[i].path), rp_jw_kstr(w, "type", "c");
-    rp_jw_kint(w, "major", (long long)maj), rp_jw_kint(w, "minor", (long long)min), rp_jw_end(w);
-  }
-  return m.nnode;
+  va_list ap;
+  va_start(ap, fmt);
+  if (len < sizeof(buf)) len += (size_t)rp_vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
+  va_end(ap);
 }
 
-// One device: processor p's nodes, or (p NULL) those of all n in ps.
-static int device(struct rp_jw *w, const char *name, const struct rp_rproc *ps, int n)
+// A device holding the nodes of processors ps[0..n), taken back when there
+// are none (a device without edits is invalid). Names and paths need no
+// JSON escapes: name_ok's characters, sysfs names of device nodes. Type and
+// numbers are given so that an engine makes the nodes without looking at
+// the host's /dev. Returns how many.
+static int device(const char *name, const struct rp_rproc *ps, int n)
 {
+  static struct rp_rpmsg m;
+  size_t at = len;
   int k = 0;
-  rp_jw_obj(w), rp_jw_kstr(w, "name", name), rp_jw_key(w, "containerEdits"), rp_jw_obj(w);
-  rp_jw_key(w, "deviceNodes"), rp_jw_arr(w);
-  for (int i = 0; i < n; i++) k += name_ok(ps[i].name) ? nodes(w, &ps[i]) : 0;
-  rp_jw_end(w), rp_jw_end(w), rp_jw_end(w);
+  put("%s{\"name\":\"%s\",\"containerEdits\":{\"deviceNodes\":[", ndev ? "," : "", name);
+  for (int i = 0; i < n; i++)
+    for (int j = 0, nn = name_ok(ps[i].name) ? rp_rpmsg_scan(&ps[i], &m, 1), m.nnode : 0; j < nn; j++) {
+      char *c = strchr(m.node[j].dev, ':');  // sysfs "dev": MAJ:MIN
+      if (c) *c = 0, put("%s{\"path\":\"%s\",\"type\":\"c\",\"major\":%s,\"minor\":%s}", k++ ? "," : "",
+                         m.node[j].path, m.node[j].dev, c + 1);
+    }
+  put("]}}");
+  if (!k) len = at;
+  ndev += k > 0;
   return k;
 }
 
 int rp_cdi_write(const char *dir, char *path, size_t cap, struct rp_err *e)
 {
   static struct rp_rproc ps[RP_RPROC_MAX];
-  static char buf[32768];
   char def[RP_PATH_MAX], own[RP_PATH_MAX];
-  struct rp_jw w;
   if (!path) path = own, cap = sizeof(own);
   int n = rp_rproc_list(ps, RP_RPROC_MAX, e), total = 0;
   if (n < 0) return n;
   if ((!dir && rp_path(def, sizeof(def), RP_CDI_DIR)) || rp_path_join(path, cap, dir ? dir : (dir = def), RP_CDI_FILE))
     return rp_errf(e, ENAMETOOLONG, "CDI spec path too long");
-  rp_jw_init(&w, buf, sizeof(buf), 0);
-  rp_jw_obj(&w), rp_jw_kstr(&w, "cdiVersion", "0.3.0"), rp_jw_kstr(&w, "kind", "rprocbox.dev/rpmsg");
-  rp_jw_key(&w, "devices"), rp_jw_arr(&w);
-  for (int i = 0; i < n; i++) {  // a device without nodes is invalid: taken back
-    struct rp_jw was = w;
-    if (name_ok(ps[i].name) && !device(&w, ps[i].name, &ps[i], 1)) w = was;
-  }
-  total = device(&w, "all", ps, n);
-  rp_jw_end(&w), rp_jw_end(&w);
+  len = 0, ndev = 0;
+  put("{\"cdiVersion\":\"0.3.0\",\"kind\":\"rprocbox.dev/rpmsg\",\"devices\":[");
+  for (int i = 0; i < n; i++) device(ps[i].name, &ps[i], 1);
+  total = device("all", ps, n);
+  put("]}\n");
   if (!total) return unlink(path) && errno != ENOENT ? rp_errf(e, errno, "cannot remove %s: %s", path, strerror(errno)) : 0;
-  int len = rp_jw_finish(&w);
-  if (len < 0) return rp_errf(e, EFBIG, "too many rpmsg devices for %s", path);
+  if (len >= sizeof(buf)) return rp_errf(e, EFBIG, "too many rpmsg devices for %s", path);
   int r = rp_fs_mkdir_p(dir, 0755, e);
-  return r ? r : rp_fs_write_atomic(path, buf, (size_t)len, 0644, e) ? -e->code : total;
+  return r ? r : rp_fs_write_atomic(path, buf, len, 0644, e) ? -e->code : total;
 }

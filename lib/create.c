@@ -140,9 +140,9 @@ static int pick_wait(struct job *j)
   const char *w = rp_spec_annotation(j->spec, "remoteproc.wait-rpmsg"), *t = rp_spec_annotation(j->spec, "remoteproc.wait-timeout");
   unsigned long long s = 10;
   if (w && (!*w || rp_strlcpy(j->wait, w, sizeof(j->wait))))
-    return rp_errf(j->e, EINVAL, "annotation remoteproc.wait-rpmsg must be an rpmsg channel name (1 to 31 bytes) or any");
+    return rp_errf(j->e, EINVAL, "annotation remoteproc.wait-rpmsg must be a channel name or any");
   if (t && (rp_num_parse(t, 100, &s) || !s))
-    return rp_errf(j->e, EINVAL, "annotation remoteproc.wait-timeout must be seconds from 1 to 100, not %s", t);
+    return rp_errf(j->e, EINVAL, "annotation remoteproc.wait-timeout must be 1 to 100 seconds, not %s", t);
   j->wait_ms = (int)s * 1000;
   return 0;
 }

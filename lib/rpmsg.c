@@ -12,12 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-// Attribute file $RPROC_ROOT/<dir>/<name> into buf; cut: at its first newline.
-static int read_attr(const char *dir, const char *name, char *buf, size_t cap, int cut)
+// Attribute $RPROC_ROOT/<dir>/<name> into buf, without its newline.
+static int read_attr(const char *dir, const char *name, char *buf, size_t cap)
 {
   char path[RP_PATH_MAX];
   if (rp_path(path, sizeof(path), "%s/%s", dir, name) || rp_fs_read(path, buf, cap, NULL) < 0) return -1;
-  if (cut) buf[strcspn(buf, "\n")] = 0;
+  buf[strcspn(buf, "\n")] = 0;
   return 0;
 }
 
@@ -38,7 +38,7 @@ static void add_chan(struct rp_rpmsg *m, const char *n, const char *rel, const c
 {
   int i = m->nchan;
   if (i < RP_RPMSG_MAX && !rp_strlcpy(m->dev[i], n, sizeof(m->dev[i])) &&
-      !read_attr(rel, "name", m->chan[i], sizeof(m->chan[i]), 1))
+      !read_attr(rel, "name", m->chan[i], sizeof(m->chan[i])))
     m->nchan++;
 }
 
@@ -51,18 +51,14 @@ static int has_part(const char *path, const char *part)
   return 0;
 }
 
-// A node's /dev name is the uevent's DEVNAME (mostly its sysfs name).
+// A node's /dev name is its sysfs name: neither rpmsg_tty nor rpmsg_char
+// names its nodes otherwise (no devnode, no subdirectory).
 static void add_node(struct rp_rpmsg *m, const char *n, const char *rel, const char *real)
 {
-  char ev[512];
   struct rp_rpmsg_node *d = &m->node[m->nnode];
-  const char *dn = ev;
-  if (m->nnode == RP_RPMSG_MAX || read_attr(rel, "dev", d->dev, sizeof(d->dev), 1) ||
-      read_attr(rel, "uevent", ev, sizeof(ev), 0))
+  if (m->nnode == RP_RPMSG_MAX || read_attr(rel, "dev", d->dev, sizeof(d->dev)) ||
+      rp_fmt(d->path, sizeof(d->path), "/dev/%s", n))
     return;
-  while (strncmp(dn, "DEVNAME=", 8))
-    if (!*(dn += strcspn(dn, "\n")) || !*++dn) return;
-  if (rp_fmt(d->path, sizeof(d->path), "/dev/%.*s", (int)strcspn(dn + 8, "\n"), dn + 8)) return;
   d->chan = -1;
   for (int i = 0; i < m->nchan; i++)
     if (has_part(real, m->dev[i])) d->chan = i;

@@ -18,7 +18,7 @@
 
 struct rp_rpmsg_node {
   char dev[16];    // "MAJ:MIN"
-  char path[64];   // "/dev/" + the kernel's DEVNAME (uevent): /dev/ttyRPMSG0
+  char path[64];   // its /dev node: /dev/ttyRPMSG0, /dev/rpmsg0, /dev/rpmsg_ctrl0
   int chan;        // the channel it lies below, or -1
 };
 
