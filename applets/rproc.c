@@ -529,7 +529,7 @@ static const struct rp_option info_opts[] = {
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
-    {"cdi", cmd_cdi, "", "write the CDI spec rprocbox.json: --device rprocbox.dev/rpmsg=NAME|all", cdi_opts},
+    {"cdi", cmd_cdi, "", "write the CDI spec of the rpmsg devices, rprocbox.json", cdi_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
     {"labels", cmd_labels, "[DIR]", "this board's features for Kubernetes node-feature-discovery", labels_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},

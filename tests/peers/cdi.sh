@@ -1,0 +1,90 @@
+# tests/peers/cdi.sh - a companion container reaches the firmware through
+# the CDI spec that `rproc cdi` writes, without --privileged or -v /dev:/dev:
+# `--device rprocbox.dev/rpmsg=m4` gives it m4's rpmsg tty (a pseudo-terminal
+# standing in for it on the simulator) and no other device of the spec,
+# `=all` every processor's nodes; it writes to the tty and the pty's other
+# end reads it. The body shared by tests/cdi-*.test: CDI_ENGINE is docker or
+# podman; ENGINE_GROUPS names the scripts/pins groups to use,
+# PODMAN_SUITE_ROOT (podman 5) the private root podman runs in.
+
+# shellcheck shell=sh disable=SC2016  # test commands are single-quoted for eval
+. "$TOP/tests/sim/sim.sh"
+. "$TOP/tests/peers/lib.sh"
+
+need_root
+[ -x "$TOP/build/mkelf" ] || skip_all "build/mkelf is not built (make tools)"
+need_cmd python3
+busybox=""
+[ "$(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null)" != "install ok installed" ] ||
+  busybox=$(dpkg-query -L busybox-static | grep '/bin/busybox$' | head -n 1)
+[ -n "$busybox" ] && [ -x "$busybox" ] || skip_all "needs busybox-static (Debian package) for the companion image"
+for _g in ${ENGINE_GROUPS:-}; do peers_engine "$_g" || skip_all "$PEERS_REASON"; done
+
+# The rpmsg tty: a pseudo-terminal whose holder prints its MAJ:MIN, then
+# copies what arrives on it (the master side) to $TESTDIR/pty.in.
+python3 -c '
+import os, sys, time
+m, s = os.openpty()
+st = os.fstat(s)
+print("%d:%d" % (os.major(st.st_rdev), os.minor(st.st_rdev)), flush=True)
+with open(sys.argv[1], "ab", 0) as f:
+    while True:
+        f.write(os.read(m, 256))
+' "$TESTDIR/pty.in" > "$TESTDIR/pty.dev" &
+PTY_PID=$!
+pty_stop() { kill "$PTY_PID" 2>/dev/null; wait "$PTY_PID" 2>/dev/null; return 0; }
+at_exit pty_stop
+wait_for 5 test -s "$TESTDIR/pty.dev" || skip_all "python3 could not open a pseudo-terminal"
+PTY=$(cat "$TESTDIR/pty.dev")
+sim_start --rpmsg "m4=rpmsg-tty@$PTY" --rpmsg dsp=rpmsg-raw@241:3 m4 dsp || skip_all "$SIM_ERROR"
+sim_fw app.elf
+CDIDIR=$RPROC_ROOT/var/run/cdi
+stop_fw() { "$RPROCBOX" rproc stop m4 >/dev/null 2>&1; "$RPROCBOX" rproc stop dsp >/dev/null 2>&1; return 0; }
+at_exit stop_fw
+
+IMG=$TESTDIR/img
+mkdir -p "$IMG/rootfs/bin"
+cp "$busybox" "$IMG/rootfs/bin/busybox"
+for a in sh ls cat stat echo; do ln -s busybox "$IMG/rootfs/bin/$a"; done
+sh "$TOP/scripts/mkimage.sh" --name localhost/companion:test --rootfs "$IMG/rootfs" \
+  --oci-archive "$IMG/c.oci.tar" --docker-archive "$IMG/c.docker.tar" >/dev/null || skip_all "scripts/mkimage.sh failed"
+
+case $CDI_ENGINE in
+  docker)
+    DOCKERD_CONFIG_EXTRA="\"features\":{\"cdi\":true},\"cdi-spec-dirs\":[\"$CDIDIR\"]"
+    dockerd_start || skip_all "$PEERS_REASON"
+    eng() { docker_ "$@"; }
+    eng_load() { docker_load "$IMG/c.docker.tar"; }
+    eng_stop() { dockerd_stop; } ;;
+  podman)
+    PODMAN_ENGINE_EXTRA="cdi_spec_dirs = [\"$CDIDIR\"]"
+    podman_start || skip_all "$PEERS_REASON"
+    eng() { podman_ "$@"; }
+    eng_load() { podman_load "$IMG/c.oci.tar"; }
+    eng_stop() { podman_stop; } ;;
+esac
+# run_c DEVICE CMD: the companion, host network, that CDI device (or none).
+run_c() { _d=$1; shift; eng run --rm --network=host ${_d:+--device "rprocbox.dev/rpmsg=$_d"} localhost/companion:test sh -c "$*"; }
+HEX=$(printf '%x:%x' "${PTY%%:*}" "${PTY#*:}")
+has_chan() { [ -e "$RPROC_ROOT/sys/bus/rpmsg/devices/$1" ]; }
+
+testing "$CDI_ENGINE: load the companion image" 'eng_load; echo rc=$?' "rc=0\n" "" ""
+testing "rproc cdi: the spec with m4's tty and dsp's endpoint" \
+  '"$RPROCBOX" rproc start m4 "$RPROC_ROOT/lib/firmware/app.elf" >/dev/null &&
+   "$RPROCBOX" rproc start dsp "$RPROC_ROOT/lib/firmware/app.elf" >/dev/null &&
+   wait_for 5 has_chan virtio0.rpmsg-tty.-1.1024 && wait_for 5 has_chan virtio1.rpmsg-raw.-1.1024 &&
+   "$RPROCBOX" rproc cdi | sed "s|$CDIDIR|CDI|"' \
+  "wrote CDI/rprocbox.json: 2 rpmsg node(s)\n" "" ""
+testing "$CDI_ENGINE: --device rprocbox.dev/rpmsg=m4 gives /dev/ttyRPMSG0, the pty's numbers" \
+  'run_c m4 "stat -c \"%F %t:%T\" /dev/ttyRPMSG0; test -e /dev/rpmsg0 || echo no rpmsg0"' \
+  "character special file $HEX\nno rpmsg0\n" "" ""
+testing "$CDI_ENGINE: and no other device: /dev differs from a plain run by ttyRPMSG0 alone" \
+  'run_c "" "ls /dev" > plain; run_c m4 "ls /dev" > m4; diff plain m4 | grep "^[<>]"' \
+  "> ttyRPMSG0\n" "" ""
+testing "$CDI_ENGINE: the companion talks to the firmware's tty, unprivileged" \
+  'run_c m4 "echo hello firmware > /dev/ttyRPMSG0; echo rc=\$?"; wait_for 5 grep -q "hello firmware" pty.in && echo received' \
+  "rc=0\nreceived\n" "" ""
+testing "$CDI_ENGINE: rprocbox.dev/rpmsg=all gives every processor's nodes" \
+  'run_c all "ls /dev/ttyRPMSG0 /dev/rpmsg0"' "/dev/rpmsg0\n/dev/ttyRPMSG0\n" "" ""
+eng_stop
+testing "nothing left behind" 'peers_leftovers' "" "" ""
