@@ -107,7 +107,7 @@ static void json_proc(struct rp_jw *w, const struct rp_rproc *p)
   access(trace, F_OK) ? rp_jw_null(w) : rp_jw_str(w, trace);
   rp_jw_key(w, "held_by");
   rp_claim_holder(p, &c, NULL) > 0 ? rp_jw_str(w, c.id) : rp_jw_null(w);
-  json_rpmsg(w, p);
+  if (CFG_RUNTIME) json_rpmsg(w, p);
   rp_jw_end(w);
 }
 
@@ -172,7 +172,9 @@ static int cmd_status(int argc, char **argv)
          p.coredump[0] ? p.coredump : "-");
   outf("trace:     %s\n", access(trace, F_OK) ? "none" : trace);
   if (rp_claim_holder(&p, &c, NULL) > 0) outf("held by:   container %s\n", c.id);
-  rp_rpmsg_scan(&p, &msg, 1);  // no line without channels
+  // No line without channels. Not in the boot profile, which has no
+  // container to wait for them and no room (their ancestry takes realpath).
+  if (CFG_RUNTIME) rp_rpmsg_scan(&p, &msg, 1);
   for (int i = 0; i < msg.nchan; i++) {
     outf("%-11s%s", i ? "" : "rpmsg:", msg.chan[i]);
     for (int k = 0; k < msg.nnode; k++)
