@@ -113,7 +113,8 @@
 # (seconds to wait for a daemon, default 30), DOCKER_CLI, DOCKER_RUNTIME_NAME,
 # CTR_NAMESPACE, PODMAN_RUNTIME_FLAGS, PEERS_SHOW_LOGS, DOCKERD_CONFIG_EXTRA
 # (members added to daemon.json, e.g. CDI's), PODMAN_ENGINE_EXTRA (lines
-# added to containers.conf's [engine]).
+# added to containers.conf's [engine]), CRI_PLUGIN_EXTRA (lines added to
+# the CRI plugin's table: its runtime table with config version 3).
 
 PEERS_SYSPATH=${PEERS_SYSPATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
 DOCKER_CLI=${DOCKER_CLI:-/usr/bin/docker}
@@ -514,6 +515,7 @@ _cri_config_v2() {
 
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$_cri_image"
+${CRI_PLUGIN_EXTRA:-}
 
 [plugins."io.containerd.grpc.v1.cri".cni]
   bin_dir = "$_ctd_root/cni/bin"
@@ -536,6 +538,9 @@ _cri_config_v3() {
 
 [plugins.'io.containerd.cri.v1.images'.pinned_images]
   sandbox = '$_cri_image'
+
+[plugins.'io.containerd.cri.v1.runtime']
+${CRI_PLUGIN_EXTRA:-}
 
 [plugins.'io.containerd.cri.v1.runtime'.cni]
   bin_dirs = ['$_ctd_root/cni/bin']
