@@ -13,7 +13,8 @@
 
 // A processor name that every engine's CDI library takes as a device name
 // (a letter, then [A-Za-z0-9_.:-], alphanumeric last: rarely otherwise, so
-// that rule is left to them), and not "all".
+// that rule is left to them), and not "all". Another name gets no device of
+// its own; its nodes are in "all".
 static int name_ok(const char *s)
 {
   return (unsigned)((*s | 0x20) - 'a') < 26 && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-")] &&
@@ -45,7 +46,7 @@ static int device(const char *name, const struct rp_rproc *ps, int n)
   int k = 0;
   put("%s{\"name\":\"%s\",\"containerEdits\":{\"deviceNodes\":[", ndev ? "," : "", name);
   for (int i = 0; i < n; i++)
-    for (int j = 0, nn = name_ok(ps[i].name) ? rp_rpmsg_scan(&ps[i], &m, 1), m.nnode : 0; j < nn; j++) {
+    for (int j = 0, nn = (rp_rpmsg_scan(&ps[i], &m, 1), m.nnode); j < nn; j++) {
       char *c = strchr(m.node[j].dev, ':');  // sysfs "dev": MAJ:MIN
       if (c) *c = 0, put("%s{\"path\":\"%s\",\"type\":\"c\",\"major\":%s,\"minor\":%s}", k++ ? "," : "",
                          m.node[j].path, m.node[j].dev, c + 1);
@@ -67,7 +68,8 @@ int rp_cdi_write(const char *dir, char *path, size_t cap, struct rp_err *e)
     return rp_errf(e, ENAMETOOLONG, "CDI spec path too long");
   len = 0, ndev = 0;
   put("{\"cdiVersion\":\"0.3.0\",\"kind\":\"rprocbox.dev/rpmsg\",\"devices\":[");
-  for (int i = 0; i < n; i++) device(ps[i].name, &ps[i], 1);
+  for (int i = 0; i < n; i++)
+    if (name_ok(ps[i].name)) device(ps[i].name, &ps[i], 1);
   total = device("all", ps, n);
   put("]}\n");
   if (!total) return unlink(path) && errno != ENOENT ? rp_errf(e, errno, "cannot remove %s: %s", path, strerror(errno)) : 0;
