@@ -80,7 +80,6 @@ static void flush_out(struct px *x);
 static int finish(struct px *x, int code, const char *reason)
 {
   char line[RP_ERR_MSG + 32];
-  rp_cdi_write(NULL, NULL, 0, NULL);  // nodes may have gone (best effort)
   int fd = openat(x->c->statedir, "exit", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd >= 0) {
     rp_fmt(line, sizeof(line), "%d %s\n", code, reason);
@@ -453,7 +452,12 @@ int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *titl
   if (rp_state_owner(statedir, owner, sizeof(owner)) || rp_fmt(ours, sizeof(ours), "%s/", owner)) return 1;
   rp_strlcpy(p.dev, dev, sizeof(p.dev));
   rp_strlcpy(p.name, dev, sizeof(p.name));
-  if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) < 0 || strncmp(fw, ours, strlen(ours)))
-    return 0;  // never started, or something else runs: nothing to stop
-  return rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
+  int r = 0;  // never started, or something else runs: nothing to stop
+  if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) >= 0 && !strncmp(fw, ours, strlen(ours)))
+    r = rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
+  // The processor's rpmsg nodes are gone: the CDI spec is written again
+  // here, where the container already counts as stopped, not in the
+  // proxy's last moments (a delete right after a stop must not wait).
+  rp_cdi_write(NULL, NULL, 0, NULL);
+  return r;
 }
