@@ -497,7 +497,7 @@ static int cmd_cdi(int argc, char **argv)
   if (!CFG_RUNTIME) die(RP_EXIT_FAIL, "no CDI in this build (profile " CFG_PROFILE ")");
   int n = rp_cdi_write(a.dir, path, sizeof(path), &err);
   if (n < 0) die_err(&err);
-  return outf(n ? "wrote %s: %d rpmsg node(s)\n" : "no rpmsg nodes: removed %s\n", path, n) < 0;
+  return outf("%s: %d rpmsg node(s)\n", path, n) < 0;  // none: removed
 }
 
 // ---- the command table: dispatch, help and options in one place ----
@@ -531,7 +531,7 @@ static const struct rp_option info_opts[] = {
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
-    {"cdi", cmd_cdi, "", "write the CDI spec of the rpmsg devices, rprocbox.json", cdi_opts},
+    {"cdi", cmd_cdi, "", "write the CDI spec of the rpmsg devices", cdi_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},
     {"labels", cmd_labels, "[DIR]", "this board's features for Kubernetes node-feature-discovery", labels_opts},
     {"list", cmd_list, "", "every remote processor: index, name, state, firmware, recovery", list_opts},

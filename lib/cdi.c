@@ -72,8 +72,8 @@ int rp_cdi_write(const char *dir, char *path, size_t cap, struct rp_err *e)
     if (name_ok(ps[i].name)) device(ps[i].name, &ps[i], 1);
   total = device("all", ps, n);
   put("]}\n");
-  if (!total) return unlink(path) && errno != ENOENT ? rp_errf(e, errno, "cannot remove %s: %s", path, strerror(errno)) : 0;
-  if (len >= sizeof(buf)) return rp_errf(e, EFBIG, "too many rpmsg devices for %s", path);
+  if (!total) return unlink(path), 0;  // none there already, mostly
+  if (len >= sizeof(buf)) return rp_errf(e, EFBIG, "%s: too many rpmsg nodes", path);
   int r = rp_fs_mkdir_p(dir, 0755, e);
   return r ? r : rp_fs_write_atomic(path, buf, len, 0644, e) ? -e->code : total;
 }

@@ -40,7 +40,6 @@ struct px {
   long unknown_since;        // when a word no kernel shows appeared, or 0
   long trace_next;           // no trace0: when to look for it again
   int chans, seen;           // rpmsg channels now, ever
-  int recovered;             // a kernel recovery since they were last seen
   struct rp_trace trace;
   char out[8192];            // log text waiting for a slow reader
   size_t outlen, dropped;
@@ -198,18 +197,17 @@ static int do_start(struct px *x, const char *fw, char *reply, size_t cap)
 }
 
 // Once a second while running: the processor's rpmsg channels. When their
-// number moved the CDI spec is written again; when they come back after a
-// recovery (one the ticks saw, or one that took them away meanwhile: a
-// running container's channels go for nothing else) the log says so.
+// number moved the CDI spec is written again; when they come back after
+// they went (a running container's channels go only in a kernel recovery)
+// the log says so. A recovery quicker than a look goes unnoticed here.
 static void rpmsg_look(struct px *x)
 {
   static struct rp_rpmsg m;
   char names[256];
-  int n = rp_rpmsg_scan(&x->p, &m, 0), back = n && (x->recovered || (!x->chans && x->seen));
+  int n = rp_rpmsg_scan(&x->p, &m, 0), back = n && !x->chans && x->seen;
   if (n != x->chans) rp_cdi_write(NULL, NULL, 0, NULL);
   x->chans = n, x->seen |= n;
   if (!back) return;
-  x->recovered = 0;
   rp_rpmsg_names(&m, names, sizeof(names));
   say(x, "rpmsg channels of %s are back: %s", names);
 }
@@ -342,7 +340,7 @@ static int tick(struct px *x)
   }
   if (unsettled(x, s)) return -1;
   if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) {
-    if (x->unsure_since) say(x, "firmware on %s crashed%s; the kernel recovered it", ""), x->recovered = 1;
+    if (x->unsure_since) say(x, "firmware on %s crashed%s; the kernel recovered it", "");
     x->unsure_since = 0;
     if (x->ticks % RP_PROXY_FW_TICKS == 0) rpmsg_look(x);
     x->had_trace |= x->trace.fd >= 0;
@@ -455,9 +453,10 @@ int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *titl
   int r = 0;  // never started, or something else runs: nothing to stop
   if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) >= 0 && !strncmp(fw, ours, strlen(ours)))
     r = rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
-  // The processor's rpmsg nodes are gone: the CDI spec is written again
-  // here, where the container already counts as stopped, not in the
-  // proxy's last moments (a delete right after a stop must not wait).
-  rp_cdi_write(NULL, NULL, 0, NULL);
+  // A container that ran: its processor's rpmsg nodes are gone, so the CDI
+  // spec is written again, here, where the container already counts as
+  // stopped, not in the proxy's last moments (a delete right after a stop
+  // must not wait), and not for a create that failed (it would linger).
+  if (!rp_path_join(ours, sizeof(ours), statedir, "started") && !access(ours, F_OK)) rp_cdi_write(NULL, NULL, 0, NULL);
   return r;
 }

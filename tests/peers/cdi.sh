@@ -93,7 +93,7 @@ testing "rproc cdi: the spec with m4's tty and dsp's endpoint" \
    "$RPROCBOX" rproc start dsp "$RPROC_ROOT/lib/firmware/app.elf" >/dev/null &&
    wait_for 5 has_chan virtio0.rpmsg-tty.-1.1024 && wait_for 5 has_chan virtio1.rpmsg-raw.-1.1024 &&
    "$RPROCBOX" rproc cdi --dir "$CDIDIR" | sed "s|$CDIDIR|CDI|"' \
-  "wrote CDI/rprocbox.json: 2 rpmsg node(s)\n" "" ""
+  "CDI/rprocbox.json: 2 rpmsg node(s)\n" "" ""
 testing "$CDI_ENGINE: --device rprocbox.dev/rpmsg=m4 gives /dev/ttyRPMSG0, the pty's numbers" \
   'run_c m4 "stat -c \"%F %t:%T\" /dev/ttyRPMSG0; test -e /dev/rpmsg0 || echo no rpmsg0"' \
   "character special file $HEX\nno rpmsg0\n" "" ""

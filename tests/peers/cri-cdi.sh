@@ -119,7 +119,7 @@ testing "rproc cdi: the spec with m4's tty and dsp's endpoint" \
    "$RPROCBOX" rproc start dsp "$RPROC_ROOT/lib/firmware/app.elf" >/dev/null &&
    wait_for 5 has_chan virtio0.rpmsg-tty.-1.1024 && wait_for 5 has_chan virtio1.rpmsg-raw.-1.1024 &&
    "$RPROCBOX" rproc cdi | sed "s|$CDIDIR|CDI|"' \
-  "wrote CDI/rprocbox.json: 2 rpmsg node(s)\n" "" ""
+  "CDI/rprocbox.json: 2 rpmsg node(s)\n" "" ""
 POD=$(cri run-pod-sandbox "$TESTDIR/cfg/pod.json" "" 2>"$TESTDIR/pod.err")
 testing "RunPodSandbox (runc, host network)" 'test -n "$POD" && echo ok; cat pod.err' "ok\n" "" ""
 testing "cdi.k8s.io/rpmsg: rprocbox.dev/rpmsg=m4 gives /dev/ttyRPMSG0, the pty's numbers, no rpmsg0" \
