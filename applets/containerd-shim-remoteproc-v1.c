@@ -145,7 +145,7 @@ static int do_start(char *title, size_t cap)
   int existing, boot = rp_shim_bootstrap(in, read_stdin(), &o, strings, sizeof(strings));
   if (o.debug) rp_log_set_level(RP_LOG_DEBUG);  // also set by BootstrapParams.log_level
   need_ids();
-  if (!o.bundle) o.bundle = getcwd(cwd, sizeof(cwd));
+  if (!o.bundle) o.bundle = rp_path_real(".", cwd, sizeof(cwd)) ? NULL : cwd;
   if (!o.bundle) die(RP_EXIT_FAIL, "cannot find the bundle directory: %s", strerror(errno));
   if (!o.grpc || !*o.grpc) die(RP_EXIT_USAGE, "containerd address (-address) cannot be empty");
   if (!o.ttrpc) o.ttrpc = getenv("TTRPC_ADDRESS");
@@ -183,7 +183,7 @@ static int do_delete(void)
 {
   char cwd[RP_PATH_MAX];
   if (!o.id || !*o.id) die(RP_EXIT_USAGE, "shim id cannot be empty");
-  if (!o.bundle) o.bundle = getcwd(cwd, sizeof(cwd));
+  if (!o.bundle) o.bundle = rp_path_real(".", cwd, sizeof(cwd)) ? NULL : cwd;
   int n = rp_shim_cleanup(&o, out, sizeof(out), &err);
   if (n < 0) die_err(&err);
   return write_out(out, (size_t)n);

@@ -385,7 +385,7 @@ static void global(int id, const char *arg)
       if (rp_strlcpy(rt.root, arg, sizeof(rt.root))) die_usage("--root: path too long");
     } else {  // relative to the caller's cwd, which may be anything
       char cwd[RP_PATH_MAX];
-      if (!getcwd(cwd, sizeof(cwd)) || rp_path_join(rt.root, sizeof(rt.root), cwd, arg))
+      if (rp_path_real(".", cwd, sizeof(cwd)) || rp_path_join(rt.root, sizeof(rt.root), cwd, arg))
         die(RP_EXIT_FAIL, "--root %s: cannot make it absolute", arg);
     }
     // One spelling per directory: claims and staged firmware are named after it.

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int connect_path(const char *path, struct rp_err *e)
@@ -49,7 +50,15 @@ static int pty_name(int master, char *name, size_t cap)
   return rp_fmt(name, cap, "/dev/pts/%u", n);
 }
 
-int rp_console_setup(const char *socket_path, struct rp_err *e)
+void rp_console_raw(int fd)
+{
+  struct termios t;
+  if (tcgetattr(fd, &t)) return;
+  cfmakeraw(&t);
+  tcsetattr(fd, TCSANOW, &t);
+}
+
+int rp_console_setup(const char *socket_path, int raw, struct rp_err *e)
 {
   char name[64];
   int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), slave = -1;
@@ -59,6 +68,7 @@ int rp_console_setup(const char *socket_path, struct rp_err *e)
     close(master);
     return rp_errf(e, err, "cannot set up a pseudo-terminal: %s", strerror(err));
   }
+  if (raw) rp_console_raw(slave);
   int sock = connect_path(socket_path, e);
   int r = sock < 0 ? sock : rp_sock_send_fd(sock, name, strlen(name), master);
   if (sock >= 0) close(sock);

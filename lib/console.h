@@ -7,7 +7,12 @@
 
 #include "err.h"
 
-// Returns the slave fd, or a negative code.
-int rp_console_setup(const char *socket_path, struct rp_err *e);
+// Returns the slave fd, or a negative code. raw: the proxy relays the
+// terminal to the firmware's shell, which echoes and edits lines itself, so
+// the slave does neither (no echo, no line buffering, bytes as they are).
+int rp_console_setup(const char *socket_path, int raw, struct rp_err *e);
+
+// Make tty fd raw (cfmakeraw): a firmware's tty, a console relayed to one.
+void rp_console_raw(int fd);
 
 #endif

@@ -152,7 +152,7 @@ static int real_dir(const char *path, char *field, size_t cap)
 {
   char real[RP_PATH_MAX];
   struct stat st;
-  if (!realpath(path, real)) return errno;
+  if (rp_path_real(path, real, sizeof(real))) return errno;
   if (stat(real, &st) || !S_ISDIR(st.st_mode)) return ENOTDIR;
   return rp_strlcpy(field, real, cap) ? ENAMETOOLONG : 0;
 }
@@ -318,7 +318,7 @@ static int setup(struct job *j)
   if ((r = rp_state_write(&j->st, j->e)) || (r = copy_config(j))) return r;
   if (j->st.cgroup[0] && (r = rp_cg_create(j->st.cgroup, j->e))) return r;
   if (!j->st.sandbox && (r = claim(j, j->st.creator, j->st.creator_start, 0))) return r;
-  if (j->o->console_socket && (j->console = rp_console_setup(j->o->console_socket, j->e)) < 0)
+  if (j->o->console_socket && (j->console = rp_console_setup(j->o->console_socket, isatty(j->logfd), j->e)) < 0)
     return j->console;
   j->dirfd = open(j->st.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (j->dirfd < 0) return rp_errf(j->e, errno, "cannot open %s: %s", j->st.dir, strerror(errno));

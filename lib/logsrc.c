@@ -1,6 +1,7 @@
 // logsrc.c - firmware log sources (see logsrc.h)
 
 #include "logsrc.h"
+#include "console.h"
 #include "fmt.h"
 #include "path.h"
 
@@ -17,7 +18,7 @@
 static int real_of(const char *rel, char *out)
 {
   char p[RP_PATH_MAX];
-  return rp_path(p, sizeof(p), "%s", rel) || !realpath(p, out) ? -1 : 0;
+  return rp_path(p, sizeof(p), "%s", rel) || rp_path_real(p, out, PATH_MAX) ? -1 : 0;
 }
 
 int rp_logsrc_proc_dir(const struct rp_rproc *p, char *out)
@@ -52,10 +53,14 @@ int rp_logsrc_open(const char *path, const struct rp_rproc *p, struct rp_err *e)
   if (fifo || (S_ISCHR(st.st_mode) && rp_logsrc_tty_of(p, st.st_rdev))) {
     // A FIFO read by its only reader ends each time its writers go (read
     // gives 0 until one comes back): held open for writing too, it never
-    // ends, and a writer may come and go at any time.
+    // ends, and a writer may come and go at any time. A tty is written
+    // too (the container's stdin, proxy.c), and made raw: a cooked one
+    // would echo the firmware's output back to it and hold back a prompt
+    // until a newline.
     rp_fmt(self, sizeof(self), "/proc/self/fd/%d", loc);
-    fd = open(self, (fifo ? O_RDWR : O_RDONLY) | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    fd = open(self, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) r = rp_errf(e, errno, "cannot open firmware log %s: %s", path, strerror(errno));
+    else rp_console_raw(fd);  // a FIFO is no tty: left as it is
   } else {
     r = rp_errf(e, EINVAL, "firmware log %s is neither a FIFO nor a tty of processor %s: nothing else is read "
             "as a firmware log", path, p->name);

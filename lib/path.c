@@ -5,6 +5,7 @@
 #include "fmt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,13 +110,27 @@ static int append_rest(char *out, size_t cap, const char *rest)
   return 0;
 }
 
+int rp_path_real(const char *path, char *out, size_t cap)
+{
+  char self[32];
+  int fd = open(path, O_PATH | O_CLOEXEC), e;
+  if (fd < 0) return -1;
+  rp_fmt(self, sizeof(self), "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(self, out, cap);
+  e = n < 0 ? errno : (size_t)n >= cap ? ENAMETOOLONG : 0;
+  if (!e) out[n] = 0;
+  close(fd);
+  errno = e;
+  return e ? -1 : 0;
+}
+
 int rp_path_canon(const char *in, char *out, size_t cap)
 {
   char head[RP_PATH_MAX], real[RP_PATH_MAX];
   size_t n = strlen(in);
   if (in[0] != '/' || n >= sizeof(head)) return -EINVAL;
   memcpy(head, in, n + 1);
-  while (!realpath(head, real)) {  // the longest part that exists is resolved
+  while (rp_path_real(head, real, sizeof(real))) {  // the longest part that exists is resolved
     char *s = strrchr(head, '/');
     if (errno != ENOENT && errno != ENOTDIR) return -errno;
     if (!s || s == head) {

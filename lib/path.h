@@ -34,6 +34,12 @@ int rp_path_safe_rel(const char *name);
 // one directory has one spelling. 0, -EINVAL (not absolute) or -errno.
 int rp_path_canon(const char *in, char *out, size_t cap);
 
+// realpath(3) of an existing path into out (cap bytes), as the kernel names
+// the file once it is open: 0, or -1 with errno. Needs /proc, as containers
+// do anyway; libc's realpath would bring 2 KiB of code, its allocator
+// included, for the same answer. rp_path_real(".") is the working directory.
+int rp_path_real(const char *path, char *out, size_t cap);
+
 // Pointer to the last component of path (after the last slash).
 const char *rp_path_base(const char *path);
 

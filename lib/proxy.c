@@ -43,6 +43,9 @@ struct px {
   struct rp_trace trace;
   char out[8192];            // log text waiting for a slow reader
   size_t outlen, dropped;
+  char in[4096];             // stdin waiting for the firmware's tty to take it
+  size_t inlen;
+  int tty, indead;           // the log source takes input; stdin ended
   enum { OUT_OWN, OUT_SOCK, OUT_GUARDED } out_mode;  // see setup_out
 };
 
@@ -269,12 +272,31 @@ static void pump_log(struct px *x)
   int n = 0;
   if (x->c->logfd >= 0 && !x->logdead) {
     for (int k = 0; k < LOG_READS && (n = (int)read(x->c->logfd, buf, sizeof(buf))) > 0; k++) relay(x, buf, (size_t)n);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) x->logdead = 1;
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+      x->logdead = 1;  // only a tty ends (a FIFO is held open for writing too)
+      say(x, "the tty of %s hung up%s", "");
+    }
   } else if (x->c->trace && !x->c->sandbox && trace_due(x)) {
     for (int k = 0; k < LOG_READS && (n = rp_trace_poll(&x->trace, buf, sizeof(buf))) > 0; k++) relay(x, buf, (size_t)n);
     if (n == -ENOENT && !x->c->has_rsc) x->trace_next = now_ms() + 1000;
   }
   flush_out(x);
+}
+
+// The container's stdin goes to the firmware's tty (its shell). While the
+// tty takes no more, stdin is left unread (poll skips it once the buffer is
+// full): input waits in the caller's pipe or terminal, none is dropped.
+// stdin is read only when poll found it readable (it may be a blocking pipe
+// of the caller's); its end only means no more input.
+static void pump_in(struct px *x, int readable)
+{
+  ssize_t n = readable ? read(0, x->in + x->inlen, sizeof(x->in) - x->inlen) : 0;
+  if (n > 0) x->inlen += (size_t)n;
+  else if (readable && (n == 0 || (errno != EAGAIN && errno != EINTR))) x->indead = 1;
+  n = x->inlen ? write(x->c->logfd, x->in, x->inlen) : 0;
+  if (n <= 0) return;
+  memmove(x->in, x->in + n, x->inlen - (size_t)n);
+  x->inlen -= (size_t)n;
 }
 
 // With recovery enabled the kernel answers a crash by showing "crashed",
@@ -409,6 +431,7 @@ int rp_proxy_run(const struct rp_proxy_cfg *c)
   rp_trace_init(&x.trace, &c->proc);
   setup_out(&x);
   if (c->logfd >= 0) fcntl(c->logfd, F_SETFL, fcntl(c->logfd, F_GETFL) | O_NONBLOCK);
+  x.tty = isatty(c->logfd);  // a FIFO log takes no input: it would come back as log
   if (x.sigfd < 0 || wait_commit(&x)) return RP_PROXY_STOPPED;
   long next = 0;
   for (;;) {
@@ -421,13 +444,16 @@ int rp_proxy_run(const struct rp_proxy_cfg *c)
       }
       timeout = (int)(next - now);
     }
-    struct pollfd p[4] = {{c->ctl, POLLIN, 0}, {x.sigfd, POLLIN, 0},
-                          {x.running && !x.logdead ? c->logfd : -1, POLLIN, 0},
-                          {x.outlen && !x.outdead ? 1 : -1, POLLOUT, 0}};
-    if (poll(p, 4, timeout) < 0 && errno != EINTR) return finish(&x, RP_PROXY_GONE, "poll failed");
+    int in = x.running && x.tty && !x.logdead;
+    struct pollfd p[5] = {{c->ctl, POLLIN, 0}, {x.sigfd, POLLIN, 0},
+                          {x.running && !x.logdead ? c->logfd : -1, x.inlen ? POLLIN | POLLOUT : POLLIN, 0},
+                          {x.outlen && !x.outdead ? 1 : -1, POLLOUT, 0},
+                          {in && !x.indead && x.inlen < sizeof(x.in) ? 0 : -1, POLLIN, 0}};
+    if (poll(p, 5, timeout) < 0 && errno != EINTR) return finish(&x, RP_PROXY_GONE, "poll failed");
     if (p[1].revents) code = on_signal(&x);
     if (code < 0 && p[0].revents) code = on_ctl(&x);
     if (code < 0 && (p[2].revents || p[3].revents)) pump_log(&x);
+    if (code < 0 && in) pump_in(&x, p[4].revents);
     if (code >= 0) return code;
   }
 }

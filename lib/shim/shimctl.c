@@ -217,7 +217,7 @@ static void drop_socket(const struct rp_shim_opts *o)
 static int ours(const struct rp_state *st, const char *bundle)
 {
   char real[RP_PATH_MAX];
-  return bundle && realpath(bundle, real) && !strcmp(real, st->bundle);
+  return bundle && !rp_path_real(bundle, real, sizeof(real)) && !strcmp(real, st->bundle);
 }
 
 int rp_shim_cleanup(const struct rp_shim_opts *o, unsigned char *out, size_t cap, struct rp_err *e)

@@ -159,6 +159,15 @@ static void publish_create(const struct task *t, const struct rp_pb_create_task_
   rp_events_publish(&shim.ev, "/tasks/create", &rp_pb_task_create_msg, &ev);
 }
 
+// The proxy reads stdin (to the firmware's tty) through a reader of its
+// own. The shim's end (open_stdio) stays a writer until CloseIO, so a
+// client that detaches is no end of input: the next attach goes on.
+static int stdin_reader(const struct task *t)
+{
+  int fd = t->fd_in < 0 ? -1 : open(t->in + (strncmp(t->in, "fifo://", 7) ? 0 : 7), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  return fd < 0 ? shim.devnull : fd;
+}
+
 static int create_task(struct task *t, const struct rp_pb_create_task_request *r, struct rp_err *e)
 {
   int rc = mount_rootfs(t, r, e);
@@ -166,10 +175,12 @@ static int create_task(struct task *t, const struct rp_pb_create_task_request *r
   if (!rc) rc = open_stdio(t->out, &t->fd_out, e);
   if (!rc) rc = open_stdio(t->err, &t->fd_err, e);
   if (rc) return rc;
-  int out = t->fd_out >= 0 ? t->fd_out : shim.devnull;
+  int out = t->fd_out >= 0 ? t->fd_out : shim.devnull, in = stdin_reader(t);
   struct rp_create c = {.id = t->id, .bundle = t->bundle, .mounts = t->mounted,
-                        .stdio = {shim.devnull, out, t->fd_err >= 0 ? t->fd_err : out}};
-  return rp_rt_create(&shim.rt, &c, &t->pid, e);
+                        .stdio = {in, out, t->fd_err >= 0 ? t->fd_err : out}};
+  rc = rp_rt_create(&shim.rt, &c, &t->pid, e);
+  if (in != shim.devnull) close(in);
+  return rc;
 }
 
 static void h_create(int ci, const struct rp_ttrpc_call *call, const struct waiter *w)

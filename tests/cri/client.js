@@ -23,6 +23,9 @@
 //   container-stats ID                    ContainerStatsResponse
 //   list-container-stats [POD_ID]         ListContainerStatsResponse
 //   pod-sandbox-stats ID                  PodSandboxStatsResponse
+//   attach ID                             Attach with stdin and a tty, then
+//                                         stdin to the container and its
+//                                         output to stdout until it ends
 //
 // Output: ids as one line; a response as JSON (enums by name, int64 as
 // decimal strings, defaults included), or, when PATHs follow `--`, one line
@@ -137,6 +140,69 @@ function show(resp) {
   }
 }
 
+// ---- attach: the URL Attach returns, opened as kubectl attach -it opens
+// it: a WebSocket (RFC 6455) with the kubelet's channel protocol, each
+// message one byte of channel (0 stdin, 1 stdout, 2 stderr, 3 error) and
+// the data. Exits 0 when the server closes the stream.
+
+function wsFrame(opcode, payload) {
+  const mask = require('crypto').randomBytes(4);
+  const n = payload.length;
+  const head = n < 126 ? Buffer.from([0x80 | opcode, 0x80 | n])
+    : Buffer.from([0x80 | opcode, 0x80 | 126, n >> 8, n & 255]);  // stdin chunks stay below 64 KiB
+  const body = Buffer.from(payload);
+  for (let i = 0; i < n; i++) body[i] ^= mask[i & 3];
+  return Buffer.concat([head, mask, body]);
+}
+
+// Complete server frames at the start of buf: [[opcode, payload]...], rest.
+function wsParse(buf) {
+  const frames = [];
+  for (;;) {
+    if (buf.length < 2) break;
+    let n = buf[1] & 127, off = 2;
+    if (n === 126) { if (buf.length < 4) break; n = buf.readUInt16BE(2); off = 4; }
+    else if (n === 127) { if (buf.length < 10) break; n = Number(buf.readBigUInt64BE(2)); off = 10; }
+    if (buf.length < off + n) break;
+    frames.push([buf[0] & 15, buf.subarray(off, off + n)]);
+    buf = buf.subarray(off + n);
+  }
+  return [frames, buf];
+}
+
+function attach(resp) {
+  const key = require('crypto').randomBytes(16).toString('base64');
+  const req = require('http').request(resp.url, { headers: {
+    Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+    'Sec-WebSocket-Key': key, 'Sec-WebSocket-Protocol': 'v4.channel.k8s.io' } });
+  req.on('response', (res) => {
+    process.stderr.write(`error: attach: HTTP ${res.statusCode}\n`);
+    process.exit(1);
+  });
+  req.on('error', (e) => {
+    process.stderr.write(`error: attach: ${e.message}\n`);
+    process.exit(1);
+  });
+  req.on('upgrade', (res, sock, head) => {
+    let rest = head;
+    process.stdin.on('data', (d) => {
+      for (let i = 0; i < d.length; i += 32768)
+        sock.write(wsFrame(2, Buffer.concat([Buffer.from([0]), d.subarray(i, i + 32768)])));
+    });
+    sock.on('data', (d) => {
+      let frames;
+      [frames, rest] = wsParse(Buffer.concat([rest, d]));
+      for (const [op, p] of frames) {
+        if (op === 8) process.exit(0);
+        if (op === 9) sock.write(wsFrame(10, p));
+        if ((op === 1 || op === 2) && p.length > 1) (p[0] === 1 ? process.stdout : process.stderr).write(p.subarray(1));
+      }
+    });
+    sock.on('close', () => process.exit(0));
+  });
+  req.end();
+}
+
 // ---- the call
 
 const calls = {
@@ -161,6 +227,8 @@ const calls = {
   'list-container-stats': [-1, 'runtime', 'ListContainerStats',
     (a) => ({ filter: a[0] ? { pod_sandbox_id: a[0] } : {} }), show],
   'pod-sandbox-stats': [1, 'runtime', 'PodSandboxStats', (a) => ({ pod_sandbox_id: a[0] }), show],
+  'attach': [1, 'runtime', 'Attach',
+    (a) => ({ container_id: a[0], stdin: true, tty: true, stdout: true, stderr: false }), attach],
   'list-containers': [-1, 'runtime', 'ListContainers',
     (a) => ({ filter: a[0] ? { pod_sandbox_id: a[0] } : {} }), show],
 };

@@ -2,7 +2,8 @@
 # the simulator (m4, dsp), the runtime wrapper $W the tools are given, the
 # images, helpers. Sourced after testing.sh and plan; CTD_GROUP, when set,
 # names the scripts/pins group of the containerd the file runs instead of
-# the system's (tests/peers/lib.sh peers_engine).
+# the system's (tests/peers/lib.sh peers_engine); RT_SIM_ARGS, the
+# simulator's extra options (--tty m4=MAJ:MIN).
 # shellcheck shell=sh disable=SC2016  # test commands are single-quoted for eval
 
 . "$TOP/tests/sim/sim.sh"
@@ -18,7 +19,7 @@ skip_cases() {
   for _n in "$@"; do skip "$_n" "$_why"; done
 }
 
-sim_start m4 dsp || skip_all "$SIM_ERROR"
+sim_start ${RT_SIM_ARGS:-} m4 dsp || skip_all "$SIM_ERROR"
 
 # Containers left by a failed case: every state root the tools use, swept
 # after the tools stopped and before the simulator goes (at_exit runs the
