@@ -172,8 +172,8 @@ static int cmd_status(int argc, char **argv)
          p.coredump[0] ? p.coredump : "-");
   outf("trace:     %s\n", access(trace, F_OK) ? "none" : trace);
   if (rp_claim_holder(&p, &c, NULL) > 0) outf("held by:   container %s\n", c.id);
-  // No line without channels. Not in the boot profile, which has no
-  // container to wait for them and no room (their ancestry takes realpath).
+  // No line without channels. Not in the boot profile: no container there
+  // waits for them, and arm64's would keep 168 of its 65536 bytes.
   if (CFG_RUNTIME) rp_rpmsg_scan(&p, &msg, 1);
   for (int i = 0; i < msg.nchan; i++) {
     outf("%-11s%s", i ? "" : "rpmsg:", msg.chan[i]);
