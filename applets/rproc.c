@@ -6,6 +6,7 @@
 
 #include "applet.h"
 #include "boot.h"
+#include "cdi.h"
 #include "claim.h"
 #include "coredump.h"
 #include "elf.h"
@@ -16,6 +17,7 @@
 #include "num.h"
 #include "path.h"
 #include "rproc.h"
+#include "rpmsg.h"
 #include "stage.h"
 #include "trace.h"
 
@@ -31,11 +33,11 @@
 static struct rp_err err;
 
 // What each command saw on its command line; the option ids are bits.
-enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16, A_STRICT = 32, A_SAVE = 64 };
+enum { A_FORCE = 1, A_FOLLOW = 2, A_JSON = 4, A_TIMEOUT = 8, A_WRITE = 16, A_STRICT = 32, A_SAVE = 64, A_DIR = 128 };
 static struct {
   const char *op[2];  // operands
   int n, set;         // operand count, options seen
-  const char *timeout, *save;
+  const char *timeout, *save, *dir;
 } a;
 
 // The running command's options (its row of the table at the end) and
@@ -52,6 +54,7 @@ static void args(int argc, char **argv, int min, int max)
     else a.set |= o;
     if (o == A_TIMEOUT) a.timeout = g.arg;
     if (o == A_SAVE) a.save = g.arg;
+    if (o == A_DIR) a.dir = g.arg;
   }
   if (a.n < min) die_usage("missing argument");
 }
@@ -67,6 +70,25 @@ static void check_claim(const struct rp_rproc *p, int force)
   struct rp_claim c;
   if (force || rp_claim_holder(p, &c, NULL) <= 0) return;
   die(RP_EXIT_FAIL, "%s is held by container %s; stop that container, or use --force", p->name, c.id);
+}
+
+static struct rp_rpmsg msg;
+
+// "rpmsg": [{"channel", "nodes": [{"path", "dev": "MAJ:MIN"}]}]
+static void json_rpmsg(struct rp_jw *w, const struct rp_rproc *p)
+{
+  rp_rpmsg_scan(p, &msg, 1);
+  rp_jw_key(w, "rpmsg"), rp_jw_arr(w);
+  for (int i = 0; i < msg.nchan; i++) {
+    rp_jw_obj(w), rp_jw_kstr(w, "channel", msg.chan[i]), rp_jw_key(w, "nodes"), rp_jw_arr(w);
+    for (int k = 0; k < msg.nnode; k++) {
+      const struct rp_rpmsg_node *n = &msg.node[k];
+      if (n->chan != i) continue;
+      rp_jw_obj(w), rp_jw_kstr(w, "path", n->path), rp_jw_kstr(w, "dev", n->dev), rp_jw_end(w);
+    }
+    rp_jw_end(w), rp_jw_end(w);
+  }
+  rp_jw_end(w);
 }
 
 // One processor as a JSON object: what status shows, for scripts.
@@ -87,13 +109,14 @@ static void json_proc(struct rp_jw *w, const struct rp_rproc *p)
   access(trace, F_OK) ? rp_jw_null(w) : rp_jw_str(w, trace);
   rp_jw_key(w, "held_by");
   rp_claim_holder(p, &c, NULL) > 0 ? rp_jw_str(w, c.id) : rp_jw_null(w);
+  if (CFG_RUNTIME) json_rpmsg(w, p);
   rp_jw_end(w);
 }
 
 // n processors as JSON on stdout: an array, or with one set, one object.
 static int print_json(const struct rp_rproc *all, int n, int one)
 {
-  static char buf[RP_RPROC_MAX * 1024];
+  static char buf[RP_RPROC_MAX * 2048];
   struct rp_jw w;
   rp_jw_init(&w, buf, sizeof(buf), 0);
   if (!one) rp_jw_arr(&w);
@@ -151,6 +174,15 @@ static int cmd_status(int argc, char **argv)
          p.coredump[0] ? p.coredump : "-");
   outf("trace:     %s\n", access(trace, F_OK) ? "none" : trace);
   if (rp_claim_holder(&p, &c, NULL) > 0) outf("held by:   container %s\n", c.id);
+  // No line without channels. Not in the boot profile: no container there
+  // waits for them, and arm64's would keep 168 of its 65536 bytes.
+  if (CFG_RUNTIME) rp_rpmsg_scan(&p, &msg, 1);
+  for (int i = 0; i < msg.nchan; i++) {
+    outf("%-11s%s", i ? "" : "rpmsg:", msg.chan[i]);
+    for (int k = 0; k < msg.nnode; k++)
+      if (msg.node[k].chan == i) outf(" %s (%s)", msg.node[k].path, msg.node[k].dev);
+    outf("\n");
+  }
   return 0;
 }
 
@@ -455,6 +487,7 @@ static int cmd_boot(int argc, char **argv)
     die(RP_EXIT_FAIL, "cannot print the boot report");
   if (failed) rp_log_error("%d of %d processor(s) did not come up", failed, cfg->n);
   rp_labels_refresh();
+  if (CFG_RUNTIME) rp_cdi_write(NULL, NULL, 0, NULL);
   return failed ? RP_EXIT_FAIL : RP_EXIT_OK;
 }
 
@@ -476,6 +509,17 @@ static int cmd_labels(int argc, char **argv)
   if (rp_labels_write(a.n ? a.op[0] : dir, path, sizeof(path), &err)) die_err(&err);
   outf("wrote %s\n", path);
   return 0;
+}
+
+// The boot profile has no container engine to read a CDI spec.
+static int cmd_cdi(int argc, char **argv)
+{
+  char path[RP_PATH_MAX];
+  args(argc, argv, 0, 0);
+  if (!CFG_RUNTIME) die(RP_EXIT_FAIL, "no CDI in this build (profile " CFG_PROFILE ")");
+  int n = rp_cdi_write(a.dir, path, sizeof(path), &err);
+  if (n < 0) die_err(&err);
+  return outf("%s: %d rpmsg node(s)\n", path, n) < 0;  // none: removed
 }
 
 // ---- the command table: dispatch, help and options in one place ----
@@ -506,11 +550,14 @@ static const struct rp_option boot_opts[] = {
     HELP_OPTION, {0}};
 static const struct rp_option labels_opts[] = {
     {"write", 0, RP_OPT_FLAG, A_WRITE, NULL, "write them into DIR/rprocbox (default: NFD's features.d)"}, HELP_OPTION, {0}};
+static const struct rp_option cdi_opts[] = {
+    {"dir", 0, RP_OPT_VALUE, A_DIR, "DIR", "into DIR (default /var/run/cdi)"}, HELP_OPTION, {0}};
 static const struct rp_option info_opts[] = {
     {"json", 0, RP_OPT_FLAG, A_JSON, NULL, "print a JSON object (with the processor, for NAME)"}, HELP_OPTION, {0}};
 
 static const struct command commands[] = {
     {"boot", cmd_boot, "[CONFIG]", "start the processors listed in CONFIG (default /etc/rproc.json)", boot_opts},
+    {"cdi", cmd_cdi, "", "write the CDI spec of the rpmsg devices", cdi_opts},
     {"coredump", cmd_coredump, "NAME [enabled|inline|disabled]",
      "show or set crash dumps, or save the next one", coredump_opts},
     {"info", cmd_info, "FILE|NAME", "summary of a firmware ELF file, or of processor NAME's firmware", info_opts},

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "logsrc.h"
 #include "ns.h"
+#include "num.h"
 #include "path.h"
 #include "proc.h"
 #include "resolve.h"
@@ -49,6 +50,8 @@ struct job {
   const char *core_mode;   // annotation remoteproc.coredump
   char core_dir[RP_PATH_MAX];
   struct rp_err *e;
+  char wait[32];  // remoteproc.wait-rpmsg
+  int wait_ms;
 };
 
 static int pick_processor(struct job *j)
@@ -147,6 +150,21 @@ static int pick_coredump(struct job *j)
   return j->core_fd < 0 ? rp_errwrap(j->e, "annotation remoteproc.coredump-dir") : 0;
 }
 
+// Annotations remoteproc.wait-rpmsg (a channel name, or any) and
+// remoteproc.wait-timeout: start waits for that channel. The bound keeps
+// start and wait within what a starter waits for the reply.
+static int pick_wait(struct job *j)
+{
+  const char *w = rp_spec_annotation(j->spec, "remoteproc.wait-rpmsg"), *t = rp_spec_annotation(j->spec, "remoteproc.wait-timeout");
+  unsigned long long s = 10;
+  if (w && (!*w || rp_strlcpy(j->wait, w, sizeof(j->wait))))
+    return rp_errf(j->e, EINVAL, "annotation remoteproc.wait-rpmsg must be a channel name or any");
+  if (t && (rp_num_parse(t, 100, &s) || !s))
+    return rp_errf(j->e, EINVAL, "annotation remoteproc.wait-timeout must be 1 to 100 seconds, not %s", t);
+  j->wait_ms = (int)s * 1000;
+  return 0;
+}
+
 // The realpath of directory path into field (of size cap): 0 or an errno.
 static int real_dir(const char *path, char *field, size_t cap)
 {
@@ -237,12 +255,14 @@ static int launch(struct job *j, int *sync_wr)
   static struct rp_launch in;  // static: given back in the children with the job
   in = (struct rp_launch){
       .cfg = {.id = j->st.id, .sandbox = j->st.sandbox, .proc = j->proc, .ctl = j->ctl, .statedir = j->dirfd,
-              .logfd = j->logfd, .trace = !strcmp(j->st.log, "trace"), .has_rsc = j->st.rsc, .core_fd = j->core_fd},
+              .logfd = j->logfd, .trace = !strcmp(j->st.log, "trace"), .has_rsc = j->st.rsc, .core_fd = j->core_fd,
+              .wait_ms = j->wait_ms},
       .spec = j->spec, .statedir = j->st.dir, .guardian = !j->st.sandbox && !j->o->no_guardian,
       .console = j->console, .stdio = {j->o->stdio[0], j->o->stdio[1], j->o->stdio[2]},
       .cgroup = j->st.cgroup, .close_fd = j->lock, .rt = j->rt, .mine = j, .mine_len = sizeof(*j)};
   rp_strlcpy(in.cfg.core_dir, j->core_dir, sizeof(in.cfg.core_dir));
   pid_t pid;
+  rp_strlcpy(in.cfg.wait_rpmsg, j->wait, sizeof(in.cfg.wait_rpmsg));
   int r = rp_launch(&in, &pid, sync_wr, j->e);
   if (r) return r;
   j->st.pid = pid;
@@ -299,6 +319,7 @@ static int prepare(struct job *j)
     if (!r) r = check_firmware(j);
     if (!r) r = pick_log(j);
     if (!r) r = pick_coredump(j);
+    if (!r) r = pick_wait(j);
     if (r) return r;
     rp_strlcpy(j->st.proc_name, j->proc.name, sizeof(j->st.proc_name));
     rp_strlcpy(j->st.proc_dev, j->proc.dev, sizeof(j->st.proc_dev));

@@ -21,15 +21,24 @@ static int real_of(const char *rel, char *out)
   return rp_path(p, sizeof(p), "%s", rel) || rp_path_real(p, out, PATH_MAX) ? -1 : 0;
 }
 
+int rp_logsrc_proc_dir(const struct rp_rproc *p, char *out)
+{
+  char rel[64];
+  rp_fmt(rel, sizeof(rel), "sys/class/remoteproc/%s", p->dev);
+  return real_of(rel, out);
+}
+
+int rp_logsrc_below(const char *dir, const char *rel, char *real)
+{
+  size_t n = strlen(dir);
+  return !real_of(rel, real) && !strncmp(real, dir, n) && real[n] == '/';
+}
+
 int rp_logsrc_tty_of(const struct rp_rproc *p, dev_t dev)
 {
   char rel[RP_PATH_MAX], tty[PATH_MAX], proc[PATH_MAX], sub[PATH_MAX];
   rp_fmt(rel, sizeof(rel), "sys/dev/char/%u:%u", major(dev), minor(dev));
-  if (real_of(rel, tty)) return 0;
-  rp_fmt(rel, sizeof(rel), "sys/class/remoteproc/%s", p->dev);
-  if (real_of(rel, proc)) return 0;
-  size_t n = strlen(proc);
-  if (strncmp(tty, proc, n) || tty[n] != '/') return 0;
+  if (rp_logsrc_proc_dir(p, proc) || !rp_logsrc_below(proc, rel, tty)) return 0;
   rp_fmt(rel, sizeof(rel), "sys/dev/char/%u:%u/subsystem", major(dev), minor(dev));
   return !real_of(rel, sub) && !strcmp(rp_path_base(sub), "tty");
 }

@@ -17,6 +17,14 @@
 #include "err.h"
 #include "rproc.h"
 
+// The canonical path of processor p's device directory; 0 or -1.
+int rp_logsrc_proc_dir(const struct rp_rproc *p, char *out);
+
+// 1 when $RPROC_ROOT/rel resolves (into real) below dir, a processor's
+// device directory: the kernel puts a device below its parent, so this is
+// "a device of that processor" (rpmsg channels and their nodes too).
+int rp_logsrc_below(const char *dir, const char *rel, char *real);
+
 // 1 when char device dev is a tty of processor p by sysfs: its device
 // directory (/sys/dev/char/MAJ:MIN) lies below the processor's (the kernel
 // puts a device below its parent, and rpmsg ttys descend from the

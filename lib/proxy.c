@@ -5,11 +5,13 @@
 
 #include "proxy.h"
 #include "fmt.h"
+#include "cdi.h"
 #include "claim.h"
 #include "coredump.h"
 #include "fs.h"
 #include "path.h"
 #include "proc.h"
+#include "rpmsg.h"
 #include "state.h"
 #include "trace.h"
 
@@ -38,6 +40,7 @@ struct px {
   long unsure_since;         // when a possible kernel recovery began, or 0
   long unknown_since;        // when a word no kernel shows appeared, or 0
   long trace_next;           // no trace0: when to look for it again
+  int chans, seen;           // rpmsg channels now, ever
   struct rp_trace trace;
   int dump_seen;             // the last crash dump saved (its devcdN), or -1
   char dump[RP_PATH_MAX];    // its file
@@ -192,8 +195,27 @@ static int do_start(struct px *x, const char *fw, char *reply, size_t cap)
       rp_errf(&e, ETIMEDOUT, "processor %s did not reach running within %d ms (state %s)", x->p.name,
               RP_PROXY_START_TIMEOUT, rp_rstate_name(s));
   }
+  static struct rp_rpmsg m;
+  if (!e.code && x->c->wait_rpmsg[0] && rp_rpmsg_wait(&x->p, x->c->wait_rpmsg, x->c->wait_ms, &m, &e))
+    rp_proxy_stop_ours(&x->p, fw, x->c->claims, NULL);  // left offline
   if (e.code) return rp_fmt(reply, cap, "err %s", e.msg), -1;
   return rp_fmt(reply, cap, "ok"), 0;
+}
+
+// Once a second while running: the processor's rpmsg channels. When their
+// number moved the CDI spec is written again; when they come back after
+// they went (a running container's channels go only in a kernel recovery)
+// the log says so. A recovery quicker than a look goes unnoticed here.
+static void rpmsg_look(struct px *x)
+{
+  static struct rp_rpmsg m;
+  char names[256];
+  int n = rp_rpmsg_scan(&x->p, &m, 0), back = n && !x->chans && x->seen;
+  if (n != x->chans) rp_cdi_write(NULL, NULL, 0, NULL);
+  x->chans = n, x->seen |= n;
+  if (!back) return;
+  rp_rpmsg_names(&m, names, sizeof(names));
+  say(x, "rpmsg channels of %s are back: %s", names);
 }
 
 // The container's status is "running" while this proxy lives and this file
@@ -224,6 +246,7 @@ static int on_ctl(struct px *x)
   } else if (do_start(x, msg + 6, reply, sizeof(reply)) == 0) {
     x->running = 1;
     mark_started(x);
+    rpmsg_look(x);
   } else {
     code = RP_PROXY_NOSTART;
     finish(x, code, reply + 4);
@@ -375,6 +398,7 @@ static int tick(struct px *x)
   if (s == RP_RS_RUNNING || s == RP_RS_ATTACHED) {
     if (x->unsure_since) say(x, "firmware on %s crashed%s; the kernel recovered it", "");
     x->unsure_since = 0;
+    if (x->ticks % RP_PROXY_FW_TICKS == 0) rpmsg_look(x);
     x->had_trace |= x->trace.fd >= 0;
     return -1;
   }
@@ -489,5 +513,10 @@ int rp_guard_run(int death_rd, const char *statedir, const char *dev, char *titl
   if (rp_rproc_read(&p, "firmware", fw, sizeof(fw), NULL) >= 0 && !strncmp(fw, ours, strlen(ours)))
     r = rp_proxy_stop_ours(&p, fw, -1, NULL) < 0;
   rp_core_restore(statedir, &p);
+  // A container that ran: its processor's rpmsg nodes are gone, so the CDI
+  // spec is written again, here, where the container already counts as
+  // stopped, not in the proxy's last moments (a delete right after a stop
+  // must not wait), and not for a create that failed (it would linger).
+  if (!rp_path_join(ours, sizeof(ours), statedir, "started") && !access(ours, F_OK)) rp_cdi_write(NULL, NULL, 0, NULL);
   return r;
 }

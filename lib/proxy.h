@@ -40,6 +40,8 @@ struct rp_proxy_cfg {
                             // exists whenever it runs
   int core_fd;              // crash dumps' directory (coredump.h), or -1: none wanted
   char core_dir[RP_PATH_MAX];  // its path, for the file names
+  char wait_rpmsg[32];      // start waits for this rpmsg channel ("any"), "": no wait
+  int wait_ms;              // for at most this long (remoteproc.wait-timeout)
   char *title;              // argv area to rename the process in ps, or NULL
   size_t title_cap;
 };

@@ -1,6 +1,7 @@
 // rt.c - start, kill, delete and state (see rt.h; create is in create.c)
 
 #include "rt.h"
+#include "cdi.h"
 #include "coredump.h"
 #include "claim.h"
 #include "fault.h"
@@ -263,6 +264,7 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
   int r = hard_kill(st, e);
   if (r) return rp_errwrap(e, "container %s is kept: its processor still runs", st->id);
   rp_fault("after-stop");
+  rp_cdi_write(NULL, NULL, 0, NULL);  // its rpmsg nodes are gone
   if (!st->sandbox) {
     if (!rp_state_owner(st->dir, owner, sizeof(owner))) r = rp_stage_remove(owner, e);
     struct rp_rproc p = proc_of(st);

@@ -111,7 +111,10 @@
 # Knobs (set before sourcing or before a start): PEERS_SYSPATH (the PATH
 # daemons get after PEERS_BIN, default the standard one), PEERS_START_TIMEOUT
 # (seconds to wait for a daemon, default 30), DOCKER_CLI, DOCKER_RUNTIME_NAME,
-# CTR_NAMESPACE, PODMAN_RUNTIME_FLAGS, PEERS_SHOW_LOGS.
+# CTR_NAMESPACE, PODMAN_RUNTIME_FLAGS, PEERS_SHOW_LOGS, DOCKERD_CONFIG_EXTRA
+# (members added to daemon.json, e.g. CDI's), PODMAN_ENGINE_EXTRA (lines
+# added to containers.conf's [engine]), CRI_PLUGIN_EXTRA (lines added to
+# the CRI plugin's table: its runtime table with config version 3).
 
 PEERS_SYSPATH=${PEERS_SYSPATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
 DOCKER_CLI=${DOCKER_CLI:-/usr/bin/docker}
@@ -512,6 +515,7 @@ _cri_config_v2() {
 
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$_cri_image"
+${CRI_PLUGIN_EXTRA:-}
 
 [plugins."io.containerd.grpc.v1.cri".cni]
   bin_dir = "$_ctd_root/cni/bin"
@@ -534,6 +538,9 @@ _cri_config_v3() {
 
 [plugins.'io.containerd.cri.v1.images'.pinned_images]
   sandbox = '$_cri_image'
+
+[plugins.'io.containerd.cri.v1.runtime']
+${CRI_PLUGIN_EXTRA:-}
 
 [plugins.'io.containerd.cri.v1.runtime'.cni]
   bin_dirs = ['$_ctd_root/cni/bin']
@@ -652,6 +659,7 @@ events_logger = "file"
 events_logfile_path = "$_pd/events.log"
 lock_type = "file"
 tmp_dir = "$PODMAN_TMPDIR"
+${PODMAN_ENGINE_EXTRA:-}
 volume_path = "$PODMAN_ROOT/volumes"
 EOF
   cat > "$_pd/storage.conf" <<EOF
@@ -724,6 +732,7 @@ dockerd_start() {
     case $(dockerd --version) in
       "Docker version 20."*) printf '%s"deprecated-key-path":"%s"' "${_rt:+,}" "$_dd/key.json" ;;
     esac
+    [ -z "${DOCKERD_CONFIG_EXTRA:-}" ] || printf '%s%s' "${_rt:+,}" "$DOCKERD_CONFIG_EXTRA"
     printf '}\n'
   } > "$_dd/daemon.json"
   (cd / && exec env -i PATH="$PEERS_BIN:$PEERS_SYSPATH" HOME="${HOME:-/}" \

@@ -83,6 +83,7 @@ unsigned sim_file_mode(const struct sim_file_ref *f)
     return ro ? 0444 : 0644;
   }
   case F_NAME: case F_DT_MODEL: case F_DT_COMPAT: return 0444;
+  case F_CHAN_NAME: case F_NODE_DEV: case F_NODE_UEVENT: return 0444;
   case F_FW_PATH: return 0644;
   case F_DBG_NAME: case F_DBG_TRACE: return 0400;
   case F_DBG_RECOVERY: case F_DBG_COREDUMP: case F_DEVCD_DATA: return 0600;
@@ -127,6 +128,8 @@ bool sim_trace_exists(int proc, int sub, unsigned *gen)
 static int show_proc(const struct sim_file_ref *f, char *buf, size_t cap)
 {
   const struct sim_proc *p = &g.procs[f->proc];
+  const struct sim_chan *c = &g.chans[f->sub];
+  char node[32];
   switch (f->id) {
   case F_NAME: return snprintf(buf, cap, "%s\n", p->name);
   case F_STATE: return snprintf(buf, cap, "%s\n", state_names[p->state]);
@@ -137,6 +140,11 @@ static int show_proc(const struct sim_file_ref *f, char *buf, size_t cap)
   case F_COREDUMP: case F_DBG_COREDUMP:
     return snprintf(buf, cap, "%s\n", dump_names[p->dump_conf]);
   case F_DBG_NAME: return snprintf(buf, cap, "%.98s\n", p->name);
+  case F_CHAN_NAME: return snprintf(buf, cap, "%s\n", c->name);
+  case F_NODE_DEV: return snprintf(buf, cap, "%u:%u\n", c->major, c->minor);
+  case F_NODE_UEVENT:
+    sim_node_name(c, node, sizeof(node));
+    return snprintf(buf, cap, "MAJOR=%u\nMINOR=%u\nDEVNAME=%s\n", c->major, c->minor, node);
   case F_CTL_FAIL: return snprintf(buf, cap, "%d\n", p->fail_errno);
   case F_CTL_DELAY: return snprintf(buf, cap, "%u\n", p->delay_ms);
   case F_CTL_RO: return snprintf(buf, cap, "%d\n", p->read_only);

@@ -193,6 +193,7 @@ static int start_image(struct sim_proc *p, const struct sim_fw *fw)
   if (!rc) {
     lock();
     p->state = ST_RUNNING;
+    clock_gettime(CLOCK_MONOTONIC, &p->up_at);
     unlock();
   }
   return rc;
@@ -390,6 +391,24 @@ static void *crash_worker(void *arg)
   }
   unlock();
   return NULL;
+}
+
+bool sim_rpmsg_up(int proc)
+{
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  lock();
+  const struct sim_proc *p = &g.procs[proc];
+  long long ms = (now.tv_sec - p->up_at.tv_sec) * 1000LL + (now.tv_nsec - p->up_at.tv_nsec) / 1000000;
+  bool up = p->state == ST_RUNNING && ms >= (long long)g.rpmsg_delay_ms;
+  unlock();
+  return up;
+}
+
+void sim_node_name(const struct sim_chan *c, char *buf, size_t cap)
+{
+  static const char *const fmt[] = {"", "ttyRPMSG%d", "rpmsg_ctrl%d", "rpmsg%d"};
+  snprintf(buf, cap, fmt[c->node], c->num);
 }
 
 static int proc_init(struct sim_proc *p, pthread_condattr_t *ca)

@@ -3,6 +3,7 @@
 //
 //   rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]
 //            [--start-delay-ms N] [--attached NAME]... [--tty NAME=MAJ:MIN]...
+//            [--rpmsg NAME=CHANNEL[@MAJ:MIN]]... [--rpmsg-delay-ms N]
 //            [--kernel X.Y.Z] [--exit-with-parent] NAME...
 //
 // --kernel names the kernel whose answers it gives where the kernels the
@@ -23,6 +24,19 @@
 //   makes one below the processor's virtio device; here one level down):
 //   devices/.../remoteprocN/ttyRPMSGN/subsystem -> ../../../../../../class/tty
 //   dev/char/MAJ:MIN -> ../../devices/.../remoteprocN/ttyRPMSGN, class/tty/
+//   with --rpmsg NAME=CHANNEL[@MAJ:MIN], an rpmsg channel the firmware
+//   announces, present only while the processor runs (gone on stop and
+//   crash, back after a recovery) and, with --rpmsg-delay-ms N, only N ms
+//   after each start; as the kernel shows it (channel virtioN.CHANNEL.-1.A,
+//   A = 1024 + its rank on that processor):
+//   devices/.../remoteprocN/remoteprocN#vdev0buffer/virtioN/<channel>/name
+//   bus/rpmsg/devices/<channel> -> ../../../devices/.../<channel>
+//   and with MAJ:MIN a node below it as its driver makes one: rpmsg-tty
+//   a tty ttyRPMSGn (rpmsg_tty), rpmsg_ctrl a class rpmsg rpmsg_ctrlN, any
+//   other channel an rpmsg_char endpoint rpmsgN (class rpmsg):
+//   devices/.../<channel>/{tty,rpmsg}/<node>/{dev,uevent,subsystem}
+//   class/{tty,rpmsg}/<node> and dev/char/MAJ:MIN -> that directory
+//   (a pseudo-terminal's MAJ:MIN stands in for a real rpmsg tty)
 // Firmware is looked up in DIR/<kernel search path>, on the real disk.
 // An --attached processor is registered as a driver does for a core the
 // boot loader started (RPROC_DETACHED, auto_boot): the core attaches to it,
@@ -62,6 +76,7 @@
 static const char usage[] =
     "usage: rprocsim --root DIR [--model STR] [--compatible STR]... [--fw-path PATH]\n"
     "                [--start-delay-ms N] [--attached NAME]... [--tty NAME=MAJ:MIN]...\n"
+    "                [--rpmsg NAME=CHANNEL[@MAJ:MIN]]... [--rpmsg-delay-ms N]\n"
     "                [--kernel X.Y.Z] [--exit-with-parent] NAME...\n"
     "  Serves a Linux remoteproc sysfs/debugfs tree for processors NAME...\n"
     "  at DIR/sys until SIGTERM/SIGINT/SIGHUP, unmount, or (--exit-with-parent)\n"
@@ -76,9 +91,13 @@ enum kind { K_DIR, K_LINK, K_FILE };
 enum dir_id { D_ROOT, D_CLASS, D_CLASS_RP, D_DEVICES, D_PLATFORM, D_PDEV, D_PDEV_RP,
               D_RPDEV, D_FIRMWARE, D_DT, D_DT_BASE, D_KERNEL, D_DEBUG, D_DBG_RP,
               D_DBG_RPN, D_DBG_SIM, D_DBG_SIMN, D_MODULE, D_FWCLASS, D_FWPARAMS,
-              D_CLASS_TTY, D_RPTTY, D_DEV, D_DEVCHAR, D_CLASS_DCD, D_DEVCD };
+              D_CLASS_TTY, D_RPTTY, D_DEV, D_DEVCHAR, D_CLASS_DCD, D_DEVCD,
+              D_VDEV, D_VIRTIO, D_CHAN, D_CHAN_CLS, D_NODE, D_BUS, D_BUS_RPMSG,
+              D_BUS_DEVS, D_CLASS_RPMSG };
 
-enum link_id { L_CLASS, L_SUBSYSTEM, L_CHARDEV, L_FAILING };
+// L_CLASS..L_FAILING: the processor, its --tty and its crash dump; the
+// rest: an rpmsg channel (sub) and its node.
+enum link_id { L_CLASS, L_SUBSYSTEM, L_CHARDEV, L_FAILING, L_BUS_CHAN, L_NODE, L_NODE_SUBSYS };
 
 struct node {
   enum kind kind;
@@ -94,10 +113,14 @@ struct child {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct child root_dirs[] = {{"class", K_DIR, D_CLASS}, {"dev", K_DIR, D_DEV}, {"devices", K_DIR, D_DEVICES},
+static const struct child root_dirs[] = {{"bus", K_DIR, D_BUS}, {"class", K_DIR, D_CLASS}, {"dev", K_DIR, D_DEV}, {"devices", K_DIR, D_DEVICES},
     {"firmware", K_DIR, D_FIRMWARE}, {"kernel", K_DIR, D_KERNEL}, {"module", K_DIR, D_MODULE}};
-static const struct child class_dirs[] = {{"devcoredump", K_DIR, D_CLASS_DCD},
-    {"remoteproc", K_DIR, D_CLASS_RP}, {"tty", K_DIR, D_CLASS_TTY}};
+static const struct child class_dirs[] = {{"devcoredump", K_DIR, D_CLASS_DCD}, {"remoteproc", K_DIR, D_CLASS_RP}, {"rpmsg", K_DIR, D_CLASS_RPMSG},
+    {"tty", K_DIR, D_CLASS_TTY}};
+static const struct child bus_dirs[] = {{"rpmsg", K_DIR, D_BUS_RPMSG}};
+static const struct child busrpmsg_dirs[] = {{"devices", K_DIR, D_BUS_DEVS}};
+static const struct child node_files[] = {{"dev", K_FILE, F_NODE_DEV}, {"subsystem", K_LINK, L_NODE_SUBSYS},
+    {"uevent", K_FILE, F_NODE_UEVENT}};
 static const struct child dev_dirs[] = {{"char", K_DIR, D_DEVCHAR}};
 static const struct child tty_links[] = {{"subsystem", K_LINK, L_SUBSYSTEM}};
 static const struct child devices_dirs[] = {{"platform", K_DIR, D_PLATFORM}};
@@ -186,6 +209,89 @@ static bool emit_devcds(visit_fn fn, void *ctx)
   return false;
 }
 
+// ---- rpmsg (--rpmsg): present only while sim_rpmsg_up ----
+
+static const char *node_class(const struct sim_chan *c) { return c->node == NODE_TTY ? "tty" : "rpmsg"; }
+
+// "virtioN.<name>.-1.<addr>" (rpmsg_register_device's "%s.%s.%d.%d";
+// rpmsg_ctrl's is ".0.0" in the kernel, close enough here)
+static void chan_dev(const struct sim_chan *c, char *buf, size_t cap)
+{
+  snprintf(buf, cap, "virtio%d.%s.-1.%u", c->proc, c->name, c->addr);
+}
+
+// The channel's device directory below the sysfs root.
+static void chan_path(const struct sim_chan *c, char *buf, size_t cap)
+{
+  char dev[64];
+  chan_dev(c, dev, sizeof(dev));
+  snprintf(buf, cap, "devices/platform/rprocsim.%d/remoteproc/remoteproc%d/remoteproc%d#vdev0buffer/virtio%d/%s",
+           c->proc, c->proc, c->proc, c->proc, dev);
+}
+
+// The channels (proc: of that processor, -1: all) that are up, each by
+// how: 0 its device name, 1 its node's name (nodes only: of class cls,
+// NULL any), 2 its node's MAJ:MIN.
+static bool emit_chans(int proc, int how, const char *cls, enum kind k, int id, visit_fn fn, void *ctx)
+{
+  for (int i = 0; i < g.nchans; i++) {
+    const struct sim_chan *c = &g.chans[i];
+    char name[64];
+    struct node nd = {k, id, c->proc, i};
+    if ((proc >= 0 && c->proc != proc) || !sim_rpmsg_up(c->proc) || (how && !c->node) ||
+        (cls && strcmp(cls, node_class(c))))
+      continue;
+    if (how == 0) chan_dev(c, name, sizeof(name));
+    else if (how == 1) sim_node_name(c, name, sizeof(name));
+    else snprintf(name, sizeof(name), "%u:%u", c->major, c->minor);
+    if (fn(ctx, name, &nd))
+      return true;
+  }
+  return false;
+}
+
+static bool emit_chan_dir(const struct node *d, visit_fn fn, void *ctx)
+{
+  const struct sim_chan *c = &g.chans[d->sub];
+  struct node nd = {K_FILE, F_CHAN_NAME, d->proc, d->sub}, cls = {K_DIR, D_CHAN_CLS, d->proc, d->sub};
+  return fn(ctx, "name", &nd) || (c->node && fn(ctx, node_class(c), &cls));
+}
+
+static bool emit_node_files(const struct node *d, visit_fn fn, void *ctx)
+{
+  for (size_t i = 0; i < N_OF(node_files); i++) {
+    struct node nd = {node_files[i].kind, node_files[i].id, d->proc, d->sub};
+    if (fn(ctx, node_files[i].name, &nd))
+      return true;
+  }
+  return false;
+}
+
+static bool emit_rpmsg_dirs(const struct node *d, visit_fn fn, void *ctx)
+{
+  char name[64];
+  const struct sim_chan *c = &g.chans[d->sub];
+  if (d->id == D_CHAN_CLS) {
+    struct node nd = {K_DIR, D_NODE, d->proc, d->sub};
+    sim_node_name(c, name, sizeof(name));
+    return fn(ctx, name, &nd);
+  }
+  if (d->id == D_VDEV) return emit_one("virtio%d", d->proc, K_DIR, D_VIRTIO, d->proc, 0, fn, ctx);
+  if (d->id == D_VIRTIO) return emit_chans(d->proc, 0, NULL, K_DIR, D_CHAN, fn, ctx);
+  if (d->id == D_CHAN) return emit_chan_dir(d, fn, ctx);
+  return emit_node_files(d, fn, ctx);
+}
+
+// remoteprocN#vdev0buffer while its channels are up.
+static bool emit_vdev(int proc, visit_fn fn, void *ctx)
+{
+  for (int i = 0; i < g.nchans; i++)
+    if (g.chans[i].proc == proc)
+      return sim_rpmsg_up(proc) &&
+             emit_one("remoteproc%d#vdev0buffer", proc, K_DIR, D_VDEV, proc, 0, fn, ctx);
+  return false;
+}
+
 #define EMIT(a) emit(a, N_OF(a), d->proc, fn, ctx)
 
 static bool list_dir(const struct node *d, visit_fn fn, void *ctx)
@@ -200,14 +306,21 @@ static bool list_dir(const struct node *d, visit_fn fn, void *ctx)
   case D_PDEV_RP: return emit_one("remoteproc%d", d->proc, K_DIR, D_RPDEV, d->proc, 0, fn, ctx);
   case D_RPDEV:
     return EMIT(rpdev_files) ||
-           (g.procs[d->proc].has_tty && emit_one("ttyRPMSG%d", d->proc, K_DIR, D_RPTTY, d->proc, 0, fn, ctx));
+           (g.procs[d->proc].has_tty && emit_one("ttyRPMSG%d", d->proc, K_DIR, D_RPTTY, d->proc, 0, fn, ctx)) ||
+           emit_vdev(d->proc, fn, ctx);
   case D_RPTTY: return EMIT(tty_links);
   case D_DEV: return EMIT(dev_dirs);
   case D_CLASS_DCD: return emit_devcds(fn, ctx);
   case D_DEVCD:
     return emit_one("data", 0, K_FILE, F_DEVCD_DATA, d->proc, d->sub, fn, ctx) ||
            emit_one("failing_device", 0, K_LINK, L_FAILING, d->proc, d->sub, fn, ctx);
-  case D_DEVCHAR: return emit_chardevs(fn, ctx);
+  case D_DEVCHAR: return emit_chardevs(fn, ctx) || emit_chans(-1, 2, NULL, K_LINK, L_NODE, fn, ctx);
+  case D_BUS: return EMIT(bus_dirs);
+  case D_BUS_RPMSG: return EMIT(busrpmsg_dirs);
+  case D_BUS_DEVS: return emit_chans(-1, 0, NULL, K_LINK, L_BUS_CHAN, fn, ctx);
+  case D_CLASS_TTY: return emit_chans(-1, 1, "tty", K_LINK, L_NODE, fn, ctx);
+  case D_CLASS_RPMSG: return emit_chans(-1, 1, "rpmsg", K_LINK, L_NODE, fn, ctx);
+  case D_VDEV: case D_VIRTIO: case D_CHAN: case D_CHAN_CLS: case D_NODE: return emit_rpmsg_dirs(d, fn, ctx);
   case D_FIRMWARE: {
     struct node dt = {K_DIR, D_DT, -1, 0};
     return (g.model || g.compat) && fn(ctx, "devicetree", &dt);
@@ -261,9 +374,27 @@ static int lookup(const char *path, struct node *out)
   return 0;
 }
 
+// bus/rpmsg/devices/X -> ../../../<channel>; class/C/X and dev/char/M:m ->
+// ../../<channel>/C/<node>; <node>/subsystem -> ../(10 levels)class/C.
+static void rpmsg_link(const struct node *n, char *buf, size_t size)
+{
+  const struct sim_chan *c = &g.chans[n->sub];
+  char path[PATH_MAX], node[32];
+  chan_path(c, path, sizeof(path));
+  sim_node_name(c, node, sizeof(node));
+  if (n->id == L_BUS_CHAN)
+    snprintf(buf, size, "../../../%s", path);
+  else if (n->id == L_NODE)
+    snprintf(buf, size, "../../%s/%s/%s", path, node_class(c), node);
+  else
+    snprintf(buf, size, "../../../../../../../../../../class/%s", node_class(c));
+}
+
 static void link_target(const struct node *n, char *buf, size_t size)
 {
-  if (n->id == L_SUBSYSTEM)
+  if (n->id >= L_BUS_CHAN)
+    rpmsg_link(n, buf, size);
+  else if (n->id == L_SUBSYSTEM)
     snprintf(buf, size, "../../../../../../class/tty");
   else
     snprintf(buf, size, "%s../../devices/platform/rprocsim.%d/remoteproc/remoteproc%d%s", n->id == L_FAILING ? "../" : "", n->proc, n->proc,
@@ -489,8 +620,8 @@ static const struct fuse_operations ops = {
 
 struct args {
   const char *root, *fw_path;
-  const char *attached[SIM_MAX_PROCS], *tty[SIM_MAX_PROCS];
-  int nattached, ntty;
+  const char *attached[SIM_MAX_PROCS], *tty[SIM_MAX_PROCS], *rpmsg[SIM_MAX_CHANS];
+  int nattached, ntty, nrpmsg;
   unsigned delay_ms;
   bool exit_with_parent;
 };
@@ -524,12 +655,14 @@ static void add_compatible(const char *list)
     die_usage("--compatible needs a value%s", "");
 }
 
-static unsigned parse_delay(const char *v)
+static unsigned parse_delay(const char *opt, const char *v)
 {
   char *end;
   unsigned long n = strtoul(v, &end, 10);
-  if (!*v || *end || v[0] == '-' || n > SIM_DELAY_MAX_MS)
-    die_usage("--start-delay-ms: not a number of milliseconds (0-60000): %s", v);
+  if (!*v || *end || v[0] == '-' || n > SIM_DELAY_MAX_MS) {
+    fprintf(stderr, "rprocsim: %s: not a number of milliseconds (0-60000): %s\n%s", opt, v, usage);
+    exit(2);
+  }
   return n;
 }
 
@@ -582,6 +715,25 @@ static void add_tty(const char *v)
   g.procs[k].has_tty = true, g.procs[k].tty_major = maj, g.procs[k].tty_minor = min;
 }
 
+// --rpmsg NAME=CHANNEL[@MAJ:MIN]
+static void add_rpmsg(const char *v)
+{
+  static int nums[4];
+  char name[SIM_MAX_NAME + 1];
+  struct sim_chan *c = &g.chans[g.nchans];
+  int k = 0, used = 0, n = sscanf(v, "%100[^=]=%31[^@/ ]%n@%u:%u%n", name, c->name, &used, &c->major, &c->minor, &used);
+  if ((n != 2 && n != 4) || v[used])
+    die_usage("--rpmsg: not NAME=CHANNEL[@MAJ:MIN]: %s", v);
+  while (k < g.nprocs && strcmp(g.procs[k].name, name)) k++;
+  if (k == g.nprocs) die_usage("--rpmsg %s: no processor of that name", v);
+  c->proc = k;
+  for (int i = 0; i < g.nchans; i++) c->addr += g.chans[i].proc == k;
+  c->addr += 1024;
+  c->node = n == 2 ? NODE_NONE : !strcmp(c->name, "rpmsg-tty") ? NODE_TTY : !strcmp(c->name, "rpmsg_ctrl") ? NODE_CTRL : NODE_EPT;
+  c->num = nums[c->node]++;
+  g.nchans++;
+}
+
 static bool parse_opt(struct args *a, int argc, char **argv, int *i)
 {
   const char *v;
@@ -589,7 +741,8 @@ static bool parse_opt(struct args *a, int argc, char **argv, int *i)
   else if ((v = opt_value("--model", argc, argv, i))) g.model = (char *)v;
   else if ((v = opt_value("--compatible", argc, argv, i))) add_compatible(v);
   else if ((v = opt_value("--fw-path", argc, argv, i))) a->fw_path = v;
-  else if ((v = opt_value("--start-delay-ms", argc, argv, i))) a->delay_ms = parse_delay(v);
+  else if ((v = opt_value("--start-delay-ms", argc, argv, i))) a->delay_ms = parse_delay("--start-delay-ms", v);
+  else if ((v = opt_value("--rpmsg-delay-ms", argc, argv, i))) g.rpmsg_delay_ms = parse_delay("--rpmsg-delay-ms", v);
   else if ((v = opt_value("--kernel", argc, argv, i))) g.kernel = parse_kernel(v);
   else if ((v = opt_value("--attached", argc, argv, i))) {
     if (a->nattached == SIM_MAX_PROCS) die_usage("too many --attached (at most 32): %s", v);
@@ -597,6 +750,9 @@ static bool parse_opt(struct args *a, int argc, char **argv, int *i)
   } else if ((v = opt_value("--tty", argc, argv, i))) {
     if (a->ntty == SIM_MAX_PROCS) die_usage("too many --tty (at most 32): %s", v);
     a->tty[a->ntty++] = v;
+  } else if ((v = opt_value("--rpmsg", argc, argv, i))) {
+    if (a->nrpmsg == SIM_MAX_CHANS) die_usage("too many --rpmsg (at most 32): %s", v);
+    a->rpmsg[a->nrpmsg++] = v;
   } else if (!strcmp(argv[*i], "--exit-with-parent")) a->exit_with_parent = true;
   else return false;
   return true;
@@ -636,6 +792,7 @@ static void parse_args(struct args *a, int argc, char **argv)
     g.procs[k].attached = true;
   }
   for (int i = 0; i < a->ntty; i++) add_tty(a->tty[i]);
+  for (int i = 0; i < a->nrpmsg; i++) add_rpmsg(a->rpmsg[i]);
 }
 
 // ---- setup and the main loop ----

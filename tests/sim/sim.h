@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define SIM_MAX_PROCS 32
 #define SIM_MAX_NAME 100
@@ -23,12 +24,28 @@
 #define SIM_FW_MAX (64u << 20)    // refuse firmware files above 64 MiB
 #define SIM_FW_PATH_MAX 256       // firmware_class.path buffer, NUL included
 #define SIM_DELAY_MAX_MS 60000u
+#define SIM_MAX_CHANS 32
+#define SIM_CHAN_NAME 31          // RPMSG_NAME_SIZE - 1
 
 // enum rproc_state values; only the ones the model can reach are used.
 enum sim_state { ST_OFFLINE, ST_SUSPENDED, ST_RUNNING, ST_CRASHED, ST_ATTACHED,
                  ST_DETACHED };
 
 enum sim_dump { DUMP_DISABLED, DUMP_ENABLED, DUMP_INLINE };
+
+// --rpmsg: a channel the firmware announces, and the /dev node a driver
+// makes for it: rpmsg-tty -> ttyRPMSGn (rpmsg_tty), rpmsg_ctrl ->
+// rpmsg_ctrlN, any other -> rpmsgN (rpmsg_char); none without MAJ:MIN.
+enum sim_node { NODE_NONE, NODE_TTY, NODE_CTRL, NODE_EPT };
+
+struct sim_chan {
+  int proc;
+  char name[SIM_CHAN_NAME + 1];
+  enum sim_node node;
+  int num;                       // n of the node's name
+  unsigned addr;                 // destination address (1024 + its rank)
+  unsigned major, minor;
+};
 
 struct sim_trace {
   uint32_t da, len;
@@ -55,6 +72,7 @@ struct sim_proc {
 
   // Everything below is guarded by g.mu.
   enum sim_state state;
+  struct timespec up_at;         // when it last became RUNNING
   unsigned power;                // rproc->power: start/stop reference count
   char firmware[SIM_PAGE + 1];
   bool recovery_disabled;
@@ -91,6 +109,9 @@ struct sim_global {
   size_t compat_len;
   int nprocs;
   struct sim_proc procs[SIM_MAX_PROCS];
+  int nchans;
+  struct sim_chan chans[SIM_MAX_CHANS];
+  unsigned rpmsg_delay_ms;       // --rpmsg-delay-ms
 };
 
 extern struct sim_global g;
@@ -121,11 +142,18 @@ int sim_trigger_recovery(struct sim_proc *p);
 void sim_report_crash(struct sim_proc *p);
 bool sim_streq(const char *s1, const char *s2);
 bool sim_sleep_ms(unsigned ms);
+// Whether processor proc's rpmsg channels exist now: running, for at least
+// --rpmsg-delay-ms (the firmware announces them once it is up).
+bool sim_rpmsg_up(int proc);
+// The node's name (ttyRPMSG0) into buf.
+void sim_node_name(const struct sim_chan *c, char *buf, size_t cap);
 
 // attrs.c: show/store of every file in the tree.
 enum sim_file {
   // sysfs: class/remoteproc/remoteprocN/
   F_NAME, F_STATE, F_FIRMWARE, F_RECOVERY, F_COREDUMP,
+  // sysfs: an rpmsg channel (sub: the channel) and its node
+  F_CHAN_NAME, F_NODE_DEV, F_NODE_UEVENT,
   // sysfs: firmware/devicetree/base/, module/firmware_class/parameters/
   F_DT_MODEL, F_DT_COMPAT, F_FW_PATH,
   // debugfs: remoteproc/remoteprocN/

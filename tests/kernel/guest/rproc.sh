@@ -42,7 +42,7 @@ cp "$FW/rprocsim/trace.elf" "$APP" && cp "$FW/rprocsim/norsc.elf" "$SCRATCH/othe
 check "list" "$(outrc rproc list)" \
   "$HDR|0      sim0  offline  rproc-sim0-fw  enabled|1      sim1  offline  rproc-sim1-fw  enabled|rc=0"
 check "list --json" "$(outrc rproc list --json)" \
-  '[{"index":0,"device":"remoteproc0","name":"sim0","state":"offline","firmware":"rproc-sim0-fw","recovery":"enabled","coredump":"disabled","trace":null,"held_by":null},{"index":1,"device":"remoteproc1","name":"sim1","state":"offline","firmware":"rproc-sim1-fw","recovery":"enabled","coredump":"disabled","trace":null,"held_by":null}]|rc=0'
+  '[{"index":0,"device":"remoteproc0","name":"sim0","state":"offline","firmware":"rproc-sim0-fw","recovery":"enabled","coredump":"disabled","trace":null,"held_by":null,"rpmsg":[]},{"index":1,"device":"remoteproc1","name":"sim1","state":"offline","firmware":"rproc-sim1-fw","recovery":"enabled","coredump":"disabled","trace":null,"held_by":null,"rpmsg":[]}]|rc=0'
 STATUS_OFF="device:    remoteproc1|name:      sim1|state:     offline|firmware:  rproc-sim1-fw|recovery:  enabled|coredump:  disabled|trace:     none|rc=0"
 check "status NAME" "$(outrc rproc status sim1)" "$STATUS_OFF"
 check "status remoteprocN" "$(outrc rproc status remoteproc1)" "$STATUS_OFF"
