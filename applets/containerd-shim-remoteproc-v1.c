@@ -165,7 +165,7 @@ static int do_start(char *title, size_t cap)
     die(RP_EXIT_FAIL, "cannot write the address file: %s", err.msg);
   }
   if (!existing) {
-    pid_t pid = fork();
+    pid_t pid = _Fork();
     if (pid < 0) die(RP_EXIT_FAIL, "cannot fork the shim server: %s", strerror(errno));
     if (pid == 0) server(lfd, title, cap);
     close(lfd);

@@ -20,6 +20,7 @@
 #include "rpmsg.h"
 #include "stage.h"
 #include "trace.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -208,10 +209,10 @@ static int cmd_start(int argc, char **argv)
   check_claim(&p, a.set & A_FORCE);
   if (file) stage_file(&p, file, rel, sizeof(rel));
   struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  rp_clock(CLOCK_MONOTONIC, &t0);
   int r = rp_boot_start(&p, file ? rel : NULL, (int)timeout, &err);
   if (r < 0) die_err(&err);
-  clock_gettime(CLOCK_MONOTONIC, &t1);
+  rp_clock(CLOCK_MONOTONIC, &t1);
   long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
   rp_labels_refresh();
   if (a.set & A_JSON) return print_now(&p);

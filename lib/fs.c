@@ -3,6 +3,7 @@
 #include "fs.h"
 #include "dir.h"
 #include "path.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,7 +65,7 @@ static int open_tmp(const char *path, char *tmp, size_t cap, struct rp_err *e)
   for (unsigned tries = 0; tries < 100 && fd < 0; tries++) {
     struct timespec ts;
     char x[7];
-    clock_gettime(CLOCK_REALTIME, &ts);
+    rp_clock(CLOCK_REALTIME, &ts);
     unsigned long long r = ((unsigned long long)ts.tv_nsec ^ (unsigned long long)getpid() << 32 ^
                             (unsigned long long)tries << 56) * 0x9e3779b97f4a7c15ull;
     r ^= r >> 29;

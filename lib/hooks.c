@@ -33,7 +33,7 @@ static void child(const struct rp_hook *h, int in, int err)
 static long now_ms(void)
 {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  rp_clock(CLOCK_MONOTONIC, &t);
   return t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
@@ -85,7 +85,7 @@ static int run_one(const struct rp_hook *h, const char *kind, const char *json, 
     close(in[0]), close(in[1]);
     return rp_errf(e, errno, "cannot run %s hook: %s", kind, strerror(errno));
   }
-  pid_t pid = fork();
+  pid_t pid = _Fork();
   if (pid == 0) child(h, in[0], er[1]);
   if (pid > 0) setpgid(pid, pid);  // also here: the group must exist before any kill of it
   close(in[0]);

@@ -176,7 +176,7 @@ static pid_t enter_and_fork(const struct rp_launch *in, struct ends *x, struct r
   // A failure here leaves the proxy with the copy of every mount: it
   // works, it only pins them.
   if (rp_ns_new(in->spec, CLONE_NEWNS) && !(skipped & CLONE_NEWNS)) rp_ns_keep_only_sys(in->statedir, fw, NULL);
-  pid_t pid = fork();
+  pid_t pid = _Fork();
   if (pid == 0) proxy_child(in, x);
   if (pid < 0) rp_errf(e, errno, "cannot fork the proxy: %s", strerror(errno));
   return pid;
@@ -196,7 +196,7 @@ static _Noreturn void first_child(const struct rp_launch *in, int sync, int rep)
   leave_cwd();
   if (pipe(death)) _exit(1);
   if (in->guardian) {
-    pid_t g = fork();
+    pid_t g = _Fork();
     if (g == 0) {
       close(death[1]);
       guard_child(in, death[0]);
@@ -220,7 +220,7 @@ int rp_launch(const struct rp_launch *in, pid_t *pid, int *sync_wr, struct rp_er
   // not a SIGPIPE (send MSG_NOSIGNAL).
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync))
     return rp_errf(e, errno, "cannot create a socket pair: %s", strerror(errno));
-  pid_t p1 = pipe2(rep, O_CLOEXEC) ? -1 : fork();
+  pid_t p1 = pipe2(rep, O_CLOEXEC) ? -1 : _Fork();
   if (p1 < 0) {
     int err = errno;
     close(sync[0]), close(sync[1]);

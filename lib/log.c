@@ -3,6 +3,7 @@
 #include "log.h"
 #include "fmt.h"
 #include "json.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,7 +72,7 @@ void rp_log_utc(long long sec, long nsec, char *buf, int cap)
 void rp_log_time(char *buf, int cap)
 {
   struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
+  rp_clock(CLOCK_REALTIME, &ts);
   rp_log_utc(ts.tv_sec, ts.tv_nsec, buf, cap);
 }
 

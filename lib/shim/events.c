@@ -73,7 +73,7 @@ void rp_events_publish(struct rp_events *ev, const char *topic, const struct rp_
     rp_log(RP_LOG_WARN, "event %s larger than %d bytes: not published", topic, RP_EVENTS_SIZE);
     return;
   }
-  clock_gettime(CLOCK_REALTIME, &now);
+  rp_clock(CLOCK_REALTIME, &now);
   rp_strlcpy(q->topic, topic, sizeof(q->topic));
   q->type = a.type_url.p;
   q->len = (uint32_t)n;
@@ -119,7 +119,7 @@ static int spawn_publisher(struct rp_events *ev, const struct rp_event *q)
   struct rp_pb_any a = any_of(q);
   int n = rp_pb_encode(&rp_pb_any_msg, &a, buf, sizeof(buf)), in[2];
   if (n < 0 || !ev->publish_bin[0] || pipe2(in, O_CLOEXEC)) return -1;
-  pid_t pid = fork();
+  pid_t pid = _Fork();
   if (pid == 0) {
     sigset_t none;
     sigemptyset(&none);

@@ -30,14 +30,14 @@ struct shim shim;
 long shim_now_ms(void)
 {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  rp_clock(CLOCK_MONOTONIC, &t);
   return t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 struct rp_pb_timestamp shim_now_ts(void)
 {
   struct timespec t;
-  clock_gettime(CLOCK_REALTIME, &t);
+  rp_clock(CLOCK_REALTIME, &t);
   return (struct rp_pb_timestamp){t.tv_sec, (int32_t)t.tv_nsec};
 }
 

@@ -241,7 +241,7 @@ int rp_shim_cleanup(const struct rp_shim_opts *o, unsigned char *out, size_t cap
   }
   if (o->grpc && o->ns && o->bundle) drop_socket(o);
   if (r) return r;
-  clock_gettime(CLOCK_REALTIME, &now);
+  rp_clock(CLOCK_REALTIME, &now);
   resp.exit_status = (uint32_t)code;
   resp.exited_at = (struct rp_pb_timestamp){now.tv_sec, (int32_t)now.tv_nsec};
   return rp_pb_encode(&rp_pb_delete_response_msg, &resp, out, cap);
