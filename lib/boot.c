@@ -5,6 +5,7 @@
 #include "elf.h"
 #include "path.h"
 #include "proc.h"
+#include "rpmsg.h"
 #include "stage.h"
 
 #include <errno.h>
@@ -77,7 +78,7 @@ static int policy(const struct ctx *c, int obj, struct rp_boot_entry *en, const 
 static int entry(const struct ctx *c, int obj, int idx, struct rp_boot_entry *en)
 {
   static const char *const keys[] = {"name", "firmware", "board", "order", "timeout_ms",
-                                     "on_failure", "retries", "recovery", "coredump", NULL};
+                                     "on_failure", "retries", "recovery", "coredump", "wait_rpmsg", NULL};
   char where[32];
   rp_fmt(where, sizeof(where), "processors[%d].", idx);
   if (!rp_json_is(c->j, obj, JSMN_OBJECT))
@@ -89,6 +90,9 @@ static int entry(const struct ctx *c, int obj, int idx, struct rp_boot_entry *en
   if (!r) r = get_str(c, obj, "board", en->board, sizeof(en->board), where);
   if (!r) r = get_str(c, obj, "recovery", en->recovery, sizeof(en->recovery), where);
   if (!r) r = get_str(c, obj, "coredump", en->coredump, sizeof(en->coredump), where);
+  if (!r) r = get_str(c, obj, "wait_rpmsg", en->wait_rpmsg, sizeof(en->wait_rpmsg), where);
+  if (!r && en->wait_rpmsg[0] && !CFG_RUNTIME)
+    r = rp_errf(c->e, EINVAL, "%s: %swait_rpmsg: no rpmsg in this build (profile " CFG_PROFILE ")", c->what, where);
   if (!r) r = get_int(c, obj, "order", &en->order, -1000000, 1000000, where);
   if (!r) r = get_int(c, obj, "timeout_ms", &en->timeout_ms, 1, 600000, where);
   if (!r) r = get_int(c, obj, "retries", &en->retries, 0, 100, where);
@@ -261,6 +265,17 @@ static int prepare_fw(const struct rp_boot_entry *en, const struct rp_rproc *p, 
   return rp_boot_stage(p, en->firmware, stage ? RP_BOOT_COPY | en->strict : RP_BOOT_NAME, rel, cap, e);
 }
 
+// A start counts once the channel the entry names exists, as with the
+// runtime's remoteproc.wait-rpmsg; else the processor is taken offline
+// again (a timeout, which is not retried).
+static int wait_rpmsg(const struct rp_boot_entry *en, const struct rp_rproc *p, struct rp_err *e)
+{
+  static struct rp_rpmsg m;
+  int r = rp_rpmsg_wait(p, en->wait_rpmsg, en->timeout_ms, &m, e);
+  if (r) rp_rproc_stop(p, NULL);
+  return r;
+}
+
 static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, struct rp_err *e)
 {
   char rel[RP_FW_NAME_MAX];
@@ -279,7 +294,8 @@ static int attempt(const struct rp_boot_entry *en, const struct rp_rproc *p, str
   // The kernel judges the value (and refuses any while crashed).
   if (!r && en->coredump[0] && (adopt || s == RP_RS_OFFLINE)) r = rp_rproc_write(p, "coredump", en->coredump, e);
   if (r || adopt) return r ? r : RP_BOOT_ADOPTED;
-  return rp_boot_start(p, rel, en->timeout_ms, e);
+  r = rp_boot_start(p, rel, en->timeout_ms, e);
+  return r || !CFG_RUNTIME || !en->wait_rpmsg[0] ? r : wait_rpmsg(en, p, e);
 }
 
 int rp_boot_entry(const struct rp_boot_entry *en, const struct rp_board *b, struct rp_rproc *p,

@@ -35,6 +35,8 @@ struct rp_boot_entry {
   enum rp_boot_policy on_failure;
   char recovery[16];             // "" = leave as is
   char coredump[16];             // "" = leave as is
+  char wait_rpmsg[32];           // "" = none; else the start waits (timeout_ms) for
+                                 // this rpmsg channel ("any": one)
   int force;                     // set by the caller (not the config): ignore container claims
   int strict;                    // by the caller: RP_BOOT_STRICT to refuse what is not ELF
 };
