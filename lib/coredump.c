@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,7 +147,14 @@ int rp_core_open_dir(const char *name, char *dir, size_t cap, struct rp_err *e)
     return rp_errf(e, EINVAL, "want an absolute path without . or .., not %s", name);
   if (rp_fs_mkdir_p(dir, 0700, e)) return -e->code;
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  return fd < 0 ? rp_errf(e, errno, "cannot open %s: %s", dir, strerror(errno)) : fd;
+  struct stat st;
+  if (fd < 0) return rp_errf(e, errno, "cannot open %s: %s", dir, strerror(errno));
+  // The name may come from whoever writes a pod: dumps (the firmware's
+  // memory, its author's bytes) go only where nobody else looks, never
+  // into a shared directory such as /etc or /tmp.
+  if (!fstat(fd, &st) && st.st_uid == geteuid() && !(st.st_mode & 077)) return fd;
+  close(fd);
+  return rp_errf(e, EACCES, "%s is not a private directory (mode 0700, owned by this user)", dir);
 }
 
 // The kernel takes a dump only inside a recovery: the "recover" write runs
