@@ -29,20 +29,8 @@ busybox=""
 [ -n "$busybox" ] && [ -x "$busybox" ] || skip_all "needs busybox-static (Debian package) for the companion image"
 for _g in ${ENGINE_GROUPS:-}; do peers_engine "$_g" || skip_all "$PEERS_REASON"; done
 
-# The rpmsg tty: a pseudo-terminal, held open by a python3 that prints its
-# MAJ:MIN.
-python3 -c '
-import os, time
-m, s = os.openpty()
-st = os.fstat(s)
-print("%d:%d" % (os.major(st.st_rdev), os.minor(st.st_rdev)), flush=True)
-time.sleep(3600)
-' > "$TESTDIR/pty.dev" &
-PTY_PID=$!
-pty_stop() { kill "$PTY_PID" 2>/dev/null; wait "$PTY_PID" 2>/dev/null; return 0; }
-at_exit pty_stop
-wait_for 5 test -s "$TESTDIR/pty.dev" || skip_all "python3 could not open a pseudo-terminal"
-PTY=$(cat "$TESTDIR/pty.dev")
+# The rpmsg tty: a pseudo-terminal (pty_hold).
+pty_hold || skip_all "$PEERS_REASON"
 sim_start --rpmsg "m4=rpmsg-tty@$PTY" --rpmsg dsp=rpmsg-raw@3000:3 m4 dsp || skip_all "$SIM_ERROR"
 sim_fw app.elf
 CDIDIR=${CDI_HOST_DIR:-$RPROC_ROOT/var/run/cdi}

@@ -24,16 +24,7 @@ need_cmd containerd ctr node npm
 [ -x "$TOP/build/mkelf" ] || skip_all "build/mkelf is not built (make tools)"
 busybox=$(dpkg-query -L busybox-static 2>/dev/null | grep '/bin/busybox$' | head -n 1)
 [ -n "$busybox" ] && [ -x "$busybox" ] || skip_all "needs busybox-static (Debian package) for the pause image"
-NPM_DIR=$TOP/build/npm
-CRI_NODE_MODULES=$NPM_DIR/node_modules
-export CRI_NODE_MODULES
-if [ ! -f "$CRI_NODE_MODULES/@grpc/grpc-js/package.json" ] || [ ! -f "$CRI_NODE_MODULES/@grpc/proto-loader/package.json" ]; then
-  mkdir -p "$NPM_DIR"
-  out=$(cd "$NPM_DIR" && timeout 180 env npm_config_cache="$NPM_DIR/cache" npm install --prefix "$NPM_DIR" --no-audit \
-        --no-fund --no-save --loglevel=error @grpc/grpc-js@1 @grpc/proto-loader@0 2>&1) ||
-    skip_all "npm could not install @grpc/grpc-js and @grpc/proto-loader: $(printf '%s' "$out" | tail -n 1 | cut -c1-200)"
-fi
-CLIENT=$TOP/tests/cri/client.js
+cri_client || skip_all "$PEERS_REASON"
 fwshell_start || skip_all "$FW_ERROR"
 sim_start --tty "m4=$FW_TTY" m4 || skip_all "$SIM_ERROR"
 fwshell_link
@@ -51,14 +42,7 @@ sh "$TOP/scripts/mkimage.sh" --name "$PAUSE" --rootfs "$IMG/pause" --entrypoint 
   skip_all "scripts/mkimage.sh failed"
 
 peers_bin containerd-shim-remoteproc-v1 "$RPROCBOX"
-case ${CRI_CONFIG_VERSION:-2} in  # the handler as config/kubernetes.md shows it
-  2) HANDLER_TOML='[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.remoteproc]
-  runtime_type = "io.containerd.remoteproc.v1"
-  pod_annotations = ["remoteproc.*"]' ;;
-  3) HANDLER_TOML="[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.remoteproc]
-  runtime_type = 'io.containerd.remoteproc.v1'
-  pod_annotations = ['remoteproc.*']" ;;
-esac
+HANDLER_TOML=$(cri_handler_toml)
 containerd_start_cri "$PAUSE" "$HANDLER_TOML" || skip_all "$PEERS_REASON"
 # After containerd (stopped first at exit): any container of ours left.
 rt_sweep() {

@@ -23,39 +23,11 @@ busybox=""
   busybox=$(dpkg-query -L busybox-static | grep '/bin/busybox$' | head -n 1)
 [ -n "$busybox" ] && [ -x "$busybox" ] || skip_all "needs busybox-static (Debian package) for the images"
 
-# The CRI client's modules, installed into build/npm as tests/peers/cri-e2e.sh does.
-NPM_DIR=$TOP/build/npm
-CRI_NODE_MODULES=$NPM_DIR/node_modules
-export CRI_NODE_MODULES
-have_modules() {
-  [ -f "$CRI_NODE_MODULES/@grpc/grpc-js/package.json" ] &&
-    [ -f "$CRI_NODE_MODULES/@grpc/proto-loader/package.json" ] &&
-    [ -f "$CRI_NODE_MODULES/protobufjs/package.json" ]
-}
-if ! have_modules; then
-  mkdir -p "$NPM_DIR"
-  if ! out=$(cd "$NPM_DIR" && timeout 180 env npm_config_cache="$NPM_DIR/cache" npm install \
-        --prefix "$NPM_DIR" --no-audit --no-fund --no-save --loglevel=error \
-        @grpc/grpc-js@1 @grpc/proto-loader@0 2>&1) || ! have_modules; then
-    skip_all "npm could not install @grpc/grpc-js and @grpc/proto-loader: $(printf '%s' "$out" | tail -n 1 | cut -c1-200)"
-  fi
-fi
-CLIENT=$TOP/tests/cri/client.js
+cri_client || skip_all "$PEERS_REASON"
 cri() { node "$CLIENT" "$CRI_ADDRESS" "$@"; }
 
-# The rpmsg tty: a pseudo-terminal, held open by a python3 that prints its MAJ:MIN.
-python3 -c '
-import os, time
-m, s = os.openpty()
-st = os.fstat(s)
-print("%d:%d" % (os.major(st.st_rdev), os.minor(st.st_rdev)), flush=True)
-time.sleep(3600)
-' > "$TESTDIR/pty.dev" &
-PTY_PID=$!
-pty_stop() { kill "$PTY_PID" 2>/dev/null; wait "$PTY_PID" 2>/dev/null; return 0; }
-at_exit pty_stop
-wait_for 5 test -s "$TESTDIR/pty.dev" || skip_all "python3 could not open a pseudo-terminal"
-PTY=$(cat "$TESTDIR/pty.dev")
+# The rpmsg tty: a pseudo-terminal (pty_hold).
+pty_hold || skip_all "$PEERS_REASON"
 HEX=$(printf '%x:%x' "${PTY%%:*}" "${PTY#*:}")
 sim_start --rpmsg "m4=rpmsg-tty@$PTY" --rpmsg dsp=rpmsg-raw@3000:3 m4 dsp || skip_all "$SIM_ERROR"
 sim_fw app.elf

@@ -38,24 +38,7 @@ if [ -z "$busybox" ] || [ ! -x "$busybox" ]; then
   skip_all "needs busybox-static (Debian package) for the pause image"
 fi
 
-# ---- the CRI client's modules (cached in build/npm) ----
-NPM_DIR=$TOP/build/npm
-CRI_NODE_MODULES=$NPM_DIR/node_modules
-export CRI_NODE_MODULES
-have_modules() {
-  [ -f "$CRI_NODE_MODULES/@grpc/grpc-js/package.json" ] &&
-    [ -f "$CRI_NODE_MODULES/@grpc/proto-loader/package.json" ] &&
-    [ -f "$CRI_NODE_MODULES/protobufjs/package.json" ]
-}
-if ! have_modules; then
-  mkdir -p "$NPM_DIR"
-  if ! out=$(cd "$NPM_DIR" && timeout 180 env npm_config_cache="$NPM_DIR/cache" npm install \
-        --prefix "$NPM_DIR" --no-audit --no-fund --no-save --loglevel=error \
-        @grpc/grpc-js@1 @grpc/proto-loader@0 2>&1) || ! have_modules; then
-    skip_all "npm could not install @grpc/grpc-js and @grpc/proto-loader: $(printf '%s' "$out" | tail -n 1 | cut -c1-200)"
-  fi
-fi
-CLIENT=$TOP/tests/cri/client.js
+cri_client || skip_all "$PEERS_REASON"
 out=$(node "$CLIENT" --timeout 1 /nonexistent.sock version 2>&1)
 case "$out" in
   "error: UNAVAILABLE:"*) ;;
@@ -124,14 +107,7 @@ at_exit kill_ours
 # ---- containerd with CRI ----
 # The handler, as config/kubernetes.md (and README.md, shorter) shows it for
 # each config version (tested here).
-case ${CRI_CONFIG_VERSION:-2} in
-  2) HANDLER_TOML='[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.remoteproc]
-  runtime_type = "io.containerd.remoteproc.v1"
-  pod_annotations = ["remoteproc.*"]' ;;
-  3) HANDLER_TOML="[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.remoteproc]
-  runtime_type = 'io.containerd.remoteproc.v1'
-  pod_annotations = ['remoteproc.*']" ;;
-esac
+HANDLER_TOML=$(cri_handler_toml)
 peers_bin containerd-shim-remoteproc-v1 "$RPROCBOX"
 containerd_start_cri "$PAUSE" "$HANDLER_TOML" || skip_all "$PEERS_REASON"
 

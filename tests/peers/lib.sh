@@ -554,6 +554,56 @@ ${CRI_PLUGIN_EXTRA:-}
 EOF
 }
 
+# cri_client: CLIENT, the CRI client (tests/cri/client.js), with its node
+# modules installed once into build/npm (exported as CRI_NODE_MODULES); 1,
+# with PEERS_REASON, when npm cannot install them.
+_cri_modules() {
+  for _m in @grpc/grpc-js @grpc/proto-loader protobufjs; do
+    [ -f "$CRI_NODE_MODULES/$_m/package.json" ] || return 1
+  done
+}
+cri_client() {
+  CLIENT=$TOP/tests/cri/client.js CRI_NODE_MODULES=$TOP/build/npm/node_modules
+  export CRI_NODE_MODULES
+  _cri_modules && return 0
+  mkdir -p "$TOP/build/npm"
+  _out=$(cd "$TOP/build/npm" && timeout 180 env npm_config_cache="$TOP/build/npm/cache" npm install \
+        --prefix "$TOP/build/npm" --no-audit --no-fund --no-save --loglevel=error \
+        @grpc/grpc-js@1 @grpc/proto-loader@0 2>&1) && _cri_modules && return 0
+  PEERS_REASON="npm could not install @grpc/grpc-js and @grpc/proto-loader: $(printf '%s' "$_out" | tail -n 1 | cut -c1-200)"
+  return 1
+}
+
+# cri_handler_toml: the remoteproc handler as config/kubernetes.md shows it,
+# for the config version CRI_CONFIG_VERSION (2, the default, or 3).
+cri_handler_toml() {
+  case ${CRI_CONFIG_VERSION:-2} in
+    2) printf '%s\n' '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.remoteproc]' \
+         '  runtime_type = "io.containerd.remoteproc.v1"' '  pod_annotations = ["remoteproc.*"]' ;;
+    3) printf '%s\n' "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.remoteproc]" \
+         "  runtime_type = 'io.containerd.remoteproc.v1'" "  pod_annotations = ['remoteproc.*']" ;;
+  esac
+}
+
+# pty_hold: PTY, the MAJ:MIN of a pseudo-terminal held open (by a python3)
+# until the test ends, to stand in for a firmware's rpmsg tty; 1, with
+# PEERS_REASON, when none could be opened.
+pty_hold() {
+  python3 -c '
+import os, time
+m, s = os.openpty()
+st = os.fstat(s)
+print("%d:%d" % (os.major(st.st_rdev), os.minor(st.st_rdev)), flush=True)
+time.sleep(3600)
+' > "$TESTDIR/pty.dev" &
+  PTY_PID=$!
+  at_exit _pty_stop
+  PEERS_REASON="python3 could not open a pseudo-terminal"
+  wait_for 5 test -s "$TESTDIR/pty.dev" || return 1
+  PTY=$(cat "$TESTDIR/pty.dev")
+}
+_pty_stop() { kill "$PTY_PID" 2>/dev/null; wait "$PTY_PID" 2>/dev/null; return 0; }
+
 # containerd_start_cri SANDBOX_IMAGE TOML [DIR...]: containerd with its CRI
 # plugin, driven over the CRI API as the kubelet does. Same layout, exports
 # and cleanup as containerd_start (ctr_, ctr_import and containerd_stop work
