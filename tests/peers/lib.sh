@@ -624,7 +624,9 @@ containerd_start_cri() {
   _ctd_state=$PEERS_TMP/ctd _ctd_root=$PEERS_DIR/ctd
   _ctd_sock=$PEERS_TMP/ctd.sock _ctd_log=$PEERS_DIR/ctd.log
   mkdir -p "$_ctd_state" "$_ctd_root/cni/bin" "$_ctd_root/cni/net.d"
-  _peers_note /run/containerd /run/containerd/s /run/containerd/fifo
+  # runc pods (a companion container) keep runc's state in runc/k8s.io.
+  _peers_note /run/containerd /run/containerd/s /run/containerd/fifo \
+    /run/containerd/runc /run/containerd/runc/k8s.io
   _ctd_cfgver=${CRI_CONFIG_VERSION:-2}
   { _ctd_config "$_CTD_NOSNAP"; _cri_config_v"$_ctd_cfgver"; printf '\n%s\n' "$_cri_toml"; } > "$_ctd_root/config.toml"
   _ctd_cfgver=
