@@ -62,10 +62,13 @@ int rp_cdi_write(const char *dir, char *path, size_t cap, struct rp_err *e)
   static struct rp_rproc ps[RP_RPROC_MAX];
   char def[RP_PATH_MAX], own[RP_PATH_MAX];
   if (!path) path = own, cap = sizeof(own);
-  int n = rp_rproc_list(ps, RP_RPROC_MAX, e), total = 0;
-  if (n < 0) return n;
   if ((!dir && rp_path(def, sizeof(def), RP_CDI_DIR)) || rp_path_join(path, cap, dir ? dir : (dir = def), RP_CDI_FILE))
     return rp_errf(e, ENAMETOOLONG, "CDI spec path too long");
+  // No rpmsg device anywhere: no node to list, and no look at every
+  // processor (a delete on a board without rpmsg pays one directory read).
+  if (rp_rpmsg_none()) return unlink(path), 0;
+  int n = rp_rproc_list(ps, RP_RPROC_MAX, e), total = 0;
+  if (n < 0) return n;
   len = 0, ndev = 0;
   put("{\"cdiVersion\":\"0.3.0\",\"kind\":\"rprocbox.dev/rpmsg\",\"devices\":[");
   for (int i = 0; i < n; i++)

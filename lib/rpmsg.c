@@ -65,12 +65,24 @@ static void add_node(struct rp_rpmsg *m, const char *n, const char *rel, const c
   m->nnode++;
 }
 
+#define BUS "sys/bus/rpmsg/devices"
+
+int rp_rpmsg_none(void)
+{
+  static struct rp_dir d;
+  char path[RP_PATH_MAX];
+  if (rp_path(path, sizeof(path), BUS) || rp_dir_open(&d, AT_FDCWD, path)) return 1;
+  int none = !rp_dir_next(&d);
+  rp_dir_close(&d);
+  return none;
+}
+
 int rp_rpmsg_scan(const struct rp_rproc *p, struct rp_rpmsg *m, int nodes)
 {
   char proc[PATH_MAX];
   m->nchan = m->nnode = 0;
-  if (rp_logsrc_proc_dir(p, proc)) return 0;
-  each_below(proc, "sys/bus/rpmsg/devices", m, add_chan);
+  if (rp_rpmsg_none() || rp_logsrc_proc_dir(p, proc)) return 0;
+  each_below(proc, BUS, m, add_chan);
   if (nodes) each_below(proc, "sys/class/tty", m, add_node), each_below(proc, "sys/class/rpmsg", m, add_node);
   return m->nchan;
 }

@@ -29,6 +29,10 @@ struct rp_rpmsg {
   struct rp_rpmsg_node node[RP_RPMSG_MAX];
 };
 
+// 1 when the rpmsg bus has no device at all (or there is no bus): then no
+// processor has a channel or a node, which one directory read tells.
+int rp_rpmsg_none(void);
+
 // Fill m with what sysfs shows of p now (no bus, no class: none), the
 // nodes only with nodes set (they take a look at every tty). Returns the
 // number of channels.
