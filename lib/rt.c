@@ -264,8 +264,8 @@ int rp_rt_destroy(const struct rp_rt *rt, struct rp_state *st, struct rp_err *e)
   int r = hard_kill(st, e);
   if (r) return rp_errwrap(e, "container %s is kept: its processor still runs", st->id);
   rp_fault("after-stop");
-  rp_cdi_write(NULL, NULL, 0, NULL);  // its rpmsg nodes are gone
   if (!st->sandbox) {
+    rp_cdi_write(NULL, NULL, 0, NULL);  // its rpmsg nodes are gone (a pod sandbox held none)
     if (!rp_state_owner(st->dir, owner, sizeof(owner))) r = rp_stage_remove(owner, e);
     struct rp_rproc p = proc_of(st);
     if (st->proc_dev[0]) rp_core_restore(st->dir, &p), rp_claim_drop(st->proc_dev, st->dir, NULL);
